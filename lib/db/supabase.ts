@@ -1,0 +1,51 @@
+// supabase-js transport (production on Supabase): each call is one PostgREST RPC,
+// POST /rest/v1/rpc/<function>, authenticated with the service role key (server-side only).
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { assertFunctionName, StoreUnavailableError, type DatabaseStore, type FunctionArgs } from './store';
+
+export interface SupabaseStoreOptions {
+  url: string;
+  serviceRoleKey: string;
+  /** For tests of the wire contract: the fetch that carries the RPC requests. */
+  fetch?: typeof fetch;
+}
+
+export function createSupabaseStore(options: SupabaseStoreOptions): DatabaseStore {
+  const client: SupabaseClient = createClient(options.url, options.serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    global: options.fetch ? { fetch: options.fetch } : undefined,
+  });
+
+  async function rpc(name: string, args: FunctionArgs): Promise<unknown> {
+    assertFunctionName(name);
+    let response;
+    try {
+      response = await client.rpc(name, args);
+    } catch (error) {
+      throw new StoreUnavailableError('The database is unavailable.', { function: name, cause: String(error) });
+    }
+    if (response.error) {
+      const { code, message, details, hint } = response.error;
+      const safe =
+        code === '57014' ? 'The database took too long to answer.'
+        : code === 'PGRST202' || code === '42883' ? 'The database schema is not up to date (run the migrations).'
+        : code === '42501' ? 'The database refused access.'
+        : 'The database is unavailable.';
+      throw new StoreUnavailableError(safe, {
+        function: name,
+        code,
+        cause: [message, details, hint].filter(Boolean).join(' | '),
+      });
+    }
+    return response.data;
+  }
+
+  return {
+    kind: 'supabase',
+    callValue: (name, args = {}) => rpc(name, args),
+    async callRows(name, args = {}) {
+      const data = await rpc(name, args);
+      return Array.isArray(data) ? data : [];
+    },
+  };
+}

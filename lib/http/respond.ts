@@ -1,0 +1,70 @@
+// The one error mapper of every route: user errors become 4xx naming the field, database trouble a
+// 503 with a short message (the cause goes to the server log as one JSON line), never a stack trace.
+import { NextResponse } from 'next/server';
+import { z } from 'zod';
+import { StoreUnavailableError } from '../db/store';
+
+export class HttpError extends Error {
+  constructor(
+    public readonly status: number,
+    message: string,
+    public readonly extra: Record<string, unknown> = {},
+    public readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export interface Issue {
+  parameter: string;
+  message: string;
+}
+
+/** A 400 whose body names each bad parameter: { error, issues: [{ parameter, message }] }. */
+export function badRequest(issues: Issue[]): HttpError {
+  const names = [...new Set(issues.map((issue) => issue.parameter))];
+  return new HttpError(400, `Invalid ${names.join(', ')}: ${issues.map((i) => i.message).join('; ')}`, { issues });
+}
+
+/** zod issues → our issue list (the first path element is the parameter name). */
+export function issuesFromZod(error: z.ZodError): Issue[] {
+  return error.issues.map((issue) => ({ parameter: String(issue.path[0] ?? 'query'), message: issue.message }));
+}
+
+/** Structured server log: one JSON line per event; never secrets. */
+export function logEvent(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): void {
+  const line = JSON.stringify({ level, time: new Date().toISOString(), event, ...fields });
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}
+
+/** Maps any thrown value to a response. Known errors keep their status; the rest are 503/500. */
+export function errorResponse(error: unknown, route: string): NextResponse {
+  if (error instanceof HttpError) {
+    return NextResponse.json({ error: error.message, ...error.extra }, { status: error.status, headers: error.headers });
+  }
+  if (error instanceof StoreUnavailableError) {
+    logEvent('error', 'database_unavailable', { route, ...error.detail });
+    return NextResponse.json({ error: error.message }, { status: 503, headers: { 'Retry-After': '30' } });
+  }
+  if (error instanceof z.ZodError) {
+    // The database answered with a shape we do not expect: a drifted migration.
+    logEvent('error', 'unexpected_database_response', { route, issues: error.issues.slice(0, 5) });
+    return NextResponse.json({ error: 'The database answered in an unexpected format.' }, { status: 503 });
+  }
+  logEvent('error', 'unhandled_error', { route, message: error instanceof Error ? error.message : String(error) });
+  return NextResponse.json({ error: 'Internal error.' }, { status: 500 });
+}
+
+/** Wraps a route handler so every failure goes through errorResponse. */
+export function handle<Args extends unknown[]>(route: string, handler: (...args: Args) => Promise<Response>) {
+  return async (...args: Args): Promise<Response> => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      return errorResponse(error, route);
+    }
+  };
+}

@@ -1,0 +1,264 @@
+// The database layer of the spec: source tables, materialized views, refresh and freshness
+// functions, and who may reach them. Runs against the real Postgres of the test run.
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../scripts/lib/migrate';
+import { connect, databaseUrl, insertEvents, insertLlmUsage, refreshViewsNow, uniqueWorkspace } from '../support/db';
+
+let client: pg.Client;
+beforeAll(async () => {
+  client = await connect({ timezone: 'America/Los_Angeles' });
+});
+afterAll(async () => {
+  await client.end();
+});
+
+async function columns(relation: string): Promise<string[]> {
+  const { rows } = await client.query(
+    `select attname from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
+    [`public.${relation}`],
+  );
+  return rows.map((row) => row.attname);
+}
+
+describe('migrations', () => {
+  it('apply on an empty database and are a no-op when applied again', async () => {
+    await expect(applyMigrations(databaseUrl())).resolves.toMatch(/up to date/i);
+    const { rows } = await client.query('select version from supabase_migrations.schema_migrations order by version');
+    expect(rows.map((row) => row.version)).toEqual(['20251201000000', '20251207000001', '20251207000002', ...rows.slice(3).map((r) => r.version)]);
+  });
+
+  it('create the source tables with the contract columns', async () => {
+    expect(await columns('email_events')).toEqual(
+      ['id', 'workspace_id', 'campaign_name', 'contact_email', 'event_type', 'email_number', 'event_ts', 'metadata']);
+    expect(await columns('llm_usage')).toEqual(
+      ['id', 'workspace_id', 'campaign_name', 'provider', 'model', 'tokens_in', 'tokens_out', 'cost_usd', 'purpose', 'created_at']);
+    expect(await columns('daily_stats')).toContain('day');
+  });
+
+  it('create at least ten performance indexes, each with a comment', async () => {
+    const { rows } = await client.query(`
+      select c.relname, obj_description(c.oid, 'pg_class') as comment
+      from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid
+      where t.relname in ('email_events', 'llm_usage', 'daily_stats') and not i.indisprimary and not i.indisunique`);
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    for (const row of rows) expect(row.comment, row.relname).toBeTruthy();
+  });
+
+  it('reject an event type outside the contract vocabulary', async () => {
+    await expect(insertEvents(client, [{ workspace_id: uniqueWorkspace(), event_type: 'delivered' as never, event_ts: '2025-11-01T00:00:00Z' }]))
+      .rejects.toThrow(/check constraint/);
+  });
+});
+
+describe('materialized views', () => {
+  it('have the spec columns', async () => {
+    expect(await columns('mv_daily_stats')).toEqual([
+      'workspace_id', 'campaign_name', 'day', 'sends', 'opens', 'clicks', 'replies', 'bounces', 'opt_outs',
+      'unique_contacts', 'email_1_sends', 'email_2_sends', 'email_3_sends', 'email_4_sends', 'email_5_sends']);
+    expect(await columns('mv_llm_cost')).toEqual([
+      'workspace_id', 'campaign_name', 'provider', 'model', 'day', 'total_cost', 'total_tokens_in', 'total_tokens_out', 'call_count']);
+  });
+
+  it('each have a plain unique index on the grouping key, as REFRESH CONCURRENTLY requires', async () => {
+    const { rows } = await client.query(`
+      select t.relname as view, pg_get_indexdef(i.indexrelid) as def, i.indpred is null as no_where, i.indexprs is null as no_expr
+      from pg_index i join pg_class t on t.oid = i.indrelid
+      where t.relname in ('mv_daily_stats', 'mv_llm_cost', 'mv_daily_contacts') and i.indisunique`);
+    const byView = Object.fromEntries(rows.map((row) => [row.view, row]));
+    expect(byView.mv_daily_stats.def).toMatch(/\(workspace_id, campaign_name, day\)/);
+    expect(byView.mv_llm_cost.def).toMatch(/\(workspace_id, campaign_name, provider, model, day\)/);
+    expect(byView.mv_daily_contacts.def).toMatch(/\(workspace_id, campaign_name, day, previous_day\)/);
+    for (const row of rows) expect(row.no_where && row.no_expr, row.def).toBe(true);
+  });
+
+  it('after a refresh, every view row equals a COUNT/SUM over the raw tables, days in UTC whatever the session TimeZone', async () => {
+    const ws = uniqueWorkspace();
+    await insertEvents(client, [
+      // The last second of a UTC day and the first of the next: two different days.
+      { workspace_id: ws, contact_email: 'a@x.io', event_type: 'sent', email_number: 1, event_ts: '2025-11-03T23:59:59Z' },
+      { workspace_id: ws, contact_email: 'a@x.io', event_type: 'opened', email_number: 1, event_ts: '2025-11-04T00:00:00Z' },
+      { workspace_id: ws, contact_email: 'b@x.io', event_type: 'sent', email_number: 6, event_ts: '2025-11-04T10:00:00Z' },
+      { workspace_id: ws, contact_email: 'c@x.io', event_type: 'sent', email_number: 7, event_ts: '2025-11-04T11:00:00Z' },
+      { workspace_id: ws, contact_email: 'b@x.io', event_type: 'replied', email_number: 6, event_ts: '2025-11-04T12:00:00Z' },
+      { workspace_id: ws, contact_email: 'b@x.io', event_type: 'bounced', email_number: null, event_ts: '2025-11-04T12:00:00Z' },
+      { workspace_id: ws, contact_email: 'c@x.io', event_type: 'clicked', email_number: 7, event_ts: '2025-11-04T13:00:00+05:00' },
+      { workspace_id: ws, contact_email: 'c@x.io', event_type: 'opted_out', email_number: 7, event_ts: '2025-11-04T23:30:00-08:00' },
+      { workspace_id: ws, campaign_name: "O'Brien % _x", contact_email: 'a@x.io', event_type: 'sent', email_number: 5, event_ts: '2025-11-04T09:00:00Z' },
+    ]);
+    await insertLlmUsage(client, [
+      { workspace_id: ws, campaign_name: null, provider: 'openai', cost_usd: '0.100001', tokens_in: 10, tokens_out: 1, created_at: '2025-11-03T23:59:59Z' },
+      { workspace_id: ws, campaign_name: null, provider: 'openai', cost_usd: '0.2', tokens_in: 20, tokens_out: 2, created_at: '2025-11-03T08:00:00Z' },
+      { workspace_id: ws, campaign_name: 'Campaign A', provider: 'anthropic', model: 'claude', cost_usd: '1.5', created_at: '2025-11-04T00:00:00Z' },
+    ]);
+    await refreshViewsNow(client);
+
+    const daily = await client.query(
+      `select campaign_name, day::text, sends, opens, clicks, replies, bounces, opt_outs, unique_contacts,
+              email_1_sends, email_2_sends, email_3_sends, email_4_sends, email_5_sends
+       from mv_daily_stats where workspace_id = $1 order by campaign_name, day`, [ws]);
+    const expectedDaily = await client.query(
+      `select campaign_name, ((event_ts at time zone 'UTC')::date)::text as day,
+              count(*) filter (where event_type = 'sent') as sends, count(*) filter (where event_type = 'opened') as opens,
+              count(*) filter (where event_type = 'clicked') as clicks, count(*) filter (where event_type = 'replied') as replies,
+              count(*) filter (where event_type = 'bounced') as bounces, count(*) filter (where event_type = 'opted_out') as opt_outs,
+              count(distinct contact_email) as unique_contacts,
+              ${[1, 2, 3, 4, 5].map((n) => `count(*) filter (where event_type = 'sent' and email_number = ${n}) as email_${n}_sends`).join(', ')}
+       from email_events where workspace_id = $1 group by 1, 2 order by 1, 2`, [ws]);
+    expect(daily.rows).toEqual(expectedDaily.rows);
+    // And the figures we know by hand: 23:59:59Z stays on the 3rd; the -08:00 opt-out is on the 5th UTC.
+    const byDay = Object.fromEntries(daily.rows.filter((r) => r.campaign_name === 'Campaign A').map((r) => [r.day, r]));
+    expect(Object.keys(byDay)).toEqual(['2025-11-03', '2025-11-04', '2025-11-05']);
+    expect(byDay['2025-11-03']).toMatchObject({ sends: '1', email_1_sends: '1', unique_contacts: '1' });
+    expect(byDay['2025-11-04']).toMatchObject({ sends: '2', opens: '1', clicks: '1', replies: '1', bounces: '1', unique_contacts: '3',
+      email_1_sends: '0', email_5_sends: '0' });
+    expect(byDay['2025-11-05']).toMatchObject({ opt_outs: '1', sends: '0' });
+
+    const cost = await client.query(
+      `select campaign_name, provider, model, day::text, total_cost::text, total_tokens_in, total_tokens_out, call_count
+       from mv_llm_cost where workspace_id = $1 order by campaign_name nulls first, provider, day`, [ws]);
+    expect(cost.rows).toEqual([
+      { campaign_name: null, provider: 'openai', model: 'gpt-4o-mini', day: '2025-11-03', total_cost: '0.300001', total_tokens_in: '30', total_tokens_out: '3', call_count: '2' },
+      { campaign_name: 'Campaign A', provider: 'anthropic', model: 'claude', day: '2025-11-04', total_cost: '1.500000', total_tokens_in: '100', total_tokens_out: '20', call_count: '1' },
+    ]);
+  });
+
+  it('mv_daily_contacts gives the exact distinct contacts of any range, per campaign and per workspace', async () => {
+    const ws = uniqueWorkspace();
+    const days = ['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-05', '2025-10-08'];
+    const contacts = ['p@x', 'q@x', 'r@x', 's@x'];
+    const events = [];
+    for (const [i, day] of days.entries()) {
+      for (const [j, contact] of contacts.entries()) {
+        if ((i + j) % 3 === 0) continue;
+        events.push({ workspace_id: ws, campaign_name: j % 2 ? 'Odd' : 'Even', contact_email: contact, event_ts: `${day}T12:00:00Z` });
+        if ((i * j) % 4 === 1) events.push({ workspace_id: ws, campaign_name: 'Odd', contact_email: contact, event_ts: `${day}T13:00:00Z` });
+      }
+    }
+    await insertEvents(client, events);
+    await refreshViewsNow(client);
+    for (const campaign of [null, 'Odd', 'Even']) {
+      for (const [from, to] of [['2025-10-01', '2025-10-08'], ['2025-10-02', '2025-10-03'], ['2025-10-04', '2025-10-05'], ['2025-10-03', '2025-10-08'], ['2025-10-06', '2025-10-07']]) {
+        const fromView = await client.query(
+          `select coalesce(sum(contacts), 0)::int as n from mv_daily_contacts
+           where workspace_id = $1 and campaign_name is not distinct from $2 and day between $3 and $4
+             and (previous_day is null or previous_day < $3)`, [ws, campaign, from, to]);
+        const exact = await client.query(
+          `select count(distinct contact_email)::int as n from email_events
+           where workspace_id = $1 and ($2::text is null or campaign_name = $2)
+             and (event_ts at time zone 'UTC')::date between $3 and $4`, [ws, campaign, from, to]);
+        expect(fromView.rows[0].n, `${campaign} ${from}..${to}`).toBe(exact.rows[0].n);
+      }
+    }
+  });
+});
+
+describe('refresh_dashboard_views()', () => {
+  it('refreshes every view and logs each refresh with its duration', async () => {
+    const result = await refreshViewsNow(client);
+    expect(result.status).toBe('refreshed');
+    expect(result.views.map((v) => v.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
+    for (const view of result.views) expect(view.duration_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('returns "skipped" at once while another refresh holds the lock, instead of queueing', async () => {
+    const holder = await connect();
+    try {
+      await holder.query('begin');
+      const first = await holder.query('select public.refresh_dashboard_views() as r');
+      expect(first.rows[0].r.status).toBe('refreshed');
+      // The holder's transaction is still open: its advisory lock is held.
+      const started = Date.now();
+      const second = await client.query('select public.refresh_dashboard_views() as r');
+      expect(second.rows[0].r).toMatchObject({ status: 'skipped' });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+  });
+
+  it('is all or nothing: a refresh that fails leaves the previous contents and freshness', async () => {
+    const ws = uniqueWorkspace();
+    await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-09-01T10:00:00Z' }]);
+    await refreshViewsNow(client);
+    const before = await client.query('select * from get_view_freshness()');
+    await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-09-01T11:00:00Z' }]);
+    const failing = await connect();
+    try {
+      await failing.query(`set statement_timeout = '1ms'`);
+      // The function's own timeout is hoisted by callers; called bare, a 1 ms limit kills it.
+      await expect(failing.query('select public.refresh_dashboard_views()')).rejects.toThrow(/timeout/);
+    } finally {
+      await failing.end();
+    }
+    const sends = await client.query('select sum(sends)::int as n from mv_daily_stats where workspace_id = $1', [ws]);
+    expect(sends.rows[0].n).toBe(1);
+    const after = await client.query('select * from get_view_freshness()');
+    expect(after.rows.map((r) => r.last_refreshed)).toEqual(before.rows.map((r) => r.last_refreshed));
+  });
+});
+
+describe('get_view_freshness()', () => {
+  it('returns view_name, last_refreshed, age_seconds for each view', async () => {
+    const { rows, fields } = await client.query('select * from get_view_freshness()');
+    expect(fields.map((f) => f.name)).toEqual(['view_name', 'last_refreshed', 'age_seconds']);
+    expect(rows.map((r) => r.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
+    const types = await client.query(`select pg_get_function_result('public.get_view_freshness()'::regprocedure) as t`);
+    expect(types.rows[0].t).toBe('TABLE(view_name text, last_refreshed timestamp with time zone, age_seconds integer)');
+  });
+
+  it('ages move: a refresh resets them, and they grow as the last refresh gets older', async () => {
+    await refreshViewsNow(client);
+    const fresh = await client.query('select * from get_view_freshness()');
+    for (const row of fresh.rows) expect(row.age_seconds).toBeLessThan(60);
+    await client.query('begin');
+    try {
+      await client.query(`update dashboard_view_refreshes set finished_at = finished_at - interval '1 hour'`);
+      const older = await client.query('select * from get_view_freshness()');
+      for (const [i, row] of older.rows.entries()) expect(row.age_seconds).toBe(fresh.rows[i].age_seconds + 3600);
+    } finally {
+      await client.query('rollback');
+    }
+  });
+});
+
+describe('security', () => {
+  const forbidden = [
+    'select * from public.email_events limit 1',
+    'select * from public.llm_usage limit 1',
+    'select * from public.daily_stats limit 1',
+    'select * from public.mv_daily_stats limit 1',
+    'select * from public.mv_daily_contacts limit 1',
+    'select * from public.mv_llm_cost limit 1',
+    'select * from public.dashboard_view_refreshes limit 1',
+    'select public.refresh_dashboard_views()',
+    'select * from public.get_view_freshness()',
+  ];
+  for (const role of ['anon', 'authenticated']) {
+    it(`${role} gets a permission error on every table, view and function`, async () => {
+      for (const sql of forbidden) {
+        await client.query('begin');
+        try {
+          await client.query(`set local role ${role}`);
+          await expect(client.query(sql), sql).rejects.toMatchObject({ code: '42501' });
+        } finally {
+          await client.query('rollback');
+        }
+      }
+    });
+  }
+
+  it('service_role can read the views and run both functions', async () => {
+    await client.query('begin');
+    try {
+      await client.query('set local role service_role');
+      await client.query('select * from public.mv_daily_stats limit 1');
+      await client.query('select * from public.get_view_freshness()');
+      const { rows } = await client.query('select public.refresh_dashboard_views() as r');
+      expect(['refreshed', 'skipped']).toContain(rows[0].r.status);
+    } finally {
+      await client.query('rollback');
+    }
+  });
+});

@@ -1,0 +1,19 @@
+// Per-file setup: the app's store and environment point at the test database.
+import { afterAll, inject } from 'vitest';
+import { setStoreForTests } from '../../lib/db';
+import { createPostgresStore } from '../../lib/db/postgres';
+import { resetEnvCache } from '../../lib/env';
+
+const databaseUrl = inject('databaseUrl');
+process.env.DATABASE_URL = databaseUrl;
+delete process.env.SUPABASE_URL;
+delete process.env.SUPABASE_SERVICE_ROLE_KEY;
+resetEnvCache();
+
+const store = createPostgresStore({ connectionString: databaseUrl });
+setStoreForTests(store);
+
+afterAll(async () => {
+  setStoreForTests(undefined);
+  await store.close();
+});
