@@ -1,0 +1,143 @@
+// npm run dev: the dashboard on a real database with no set-up. Without configuration it starts an
+// embedded PostgreSQL under .data/, applies the migrations with the Supabase CLI, loads demo data
+// once, refreshes the views and runs `next dev` against it; with DATABASE_URL (or SUPABASE_URL +
+// SUPABASE_SERVICE_ROLE_KEY, e.g. in .env.local) it uses that database instead. While it runs it
+// refreshes the views every 5 minutes, as the Vercel cron does in production.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import nextEnv from '@next/env';
+import pg from 'pg';
+import { refreshViews } from '../lib/admin/views';
+import { createPostgresStore } from '../lib/db/postgres';
+import type { DatabaseStore } from '../lib/db/store';
+import { createSupabaseStore } from '../lib/db/supabase';
+import { EnvError, parseEnv } from '../lib/env';
+import { DEV_DATA_DIR, resolveDatabase, type ResolvedDatabase } from './lib/database';
+import { seedDemoData } from './lib/demo-data';
+import { PROJECT_ROOT } from './lib/migrate';
+import { progress } from './lib/progress';
+
+const HELP = `Usage: npm run dev -- [options]
+
+Starts the dashboard at http://localhost:<port>.
+  no DATABASE_URL / SUPABASE_*   embedded PostgreSQL in .data/, demo data loaded on first start
+  DATABASE_URL                   that Postgres (migrations applied; no demo data: run npm run seed)
+  SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY   that Supabase project (run supabase db push first)
+Variables may be set in .env.local.
+
+Options:
+  --port N          port of the web server (default 3000)
+  --events N        demo events loaded on first start of the embedded database (default 200000)
+  --no-seed         don't load demo data
+  --refresh-every S seconds between view refreshes (default 300, as the production cron)
+  --help            show this help`;
+
+const log = (line: string) => console.log(`[dev] ${line}`);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '3000' },
+      events: { type: 'string', default: '200000' },
+      'no-seed': { type: 'boolean', default: false },
+      'refresh-every': { type: 'string', default: '300' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const events = Number(values.events);
+  const refreshEvery = Number(values['refresh-every']);
+  if (!Number.isSafeInteger(events) || events < 0) throw new Error(`--events must be a whole number (got "${values.events}")`);
+  if (!Number.isFinite(refreshEvery) || refreshEvery < 5) throw new Error('--refresh-every must be at least 5 seconds');
+
+  nextEnv.loadEnvConfig(PROJECT_ROOT, true, { info: () => {}, error: console.error });
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
+
+  let database: ResolvedDatabase | undefined;
+  let store: DatabaseStore & { close?: () => Promise<void> };
+  const childEnv: Record<string, string> = {};
+
+  if (process.env.SUPABASE_URL || process.env.SUPABASE_SERVICE_ROLE_KEY) {
+    const env = parseEnv();
+    log(`using Supabase at ${env.SUPABASE_URL}`);
+    store = createSupabaseStore({ url: env.SUPABASE_URL ?? '', serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY ?? '' });
+  } else {
+    const embedded = !process.env.DATABASE_URL;
+    log(embedded ? 'starting the embedded PostgreSQL in .data/postgres …' : 'using DATABASE_URL …');
+    database = await resolveDatabase({ migrate: true, log: () => {} });
+    log(`database: ${database.description}; migrations applied`);
+    if (embedded && !values['no-seed']) await seedOnce(database.url, events);
+    store = createPostgresStore({ connectionString: database.url, max: 2 });
+    childEnv.DATABASE_URL = database.url;
+    parseEnv({ ...process.env, ...childEnv });
+  }
+
+  await refreshAndReport(store);
+  const timer = setInterval(() => void refreshAndReport(store), refreshEvery * 1000);
+
+  const next: ChildProcess = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'next'), ['dev', '-p', values.port ?? '3000'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...childEnv },
+    stdio: 'inherit',
+  });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(timer);
+    if (next.exitCode === null) next.kill('SIGTERM');
+    await store.close?.();
+    if (database) {
+      log('stopping PostgreSQL …');
+      await database.release();
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  next.on('exit', (code) => void stop(code ?? 0));
+}
+
+/** Loads demo data the first time the embedded database starts (a marker keeps it to once). */
+async function seedOnce(url: string, events: number): Promise<void> {
+  const marker = path.join(DEV_DATA_DIR, '..', 'demo-data-loaded');
+  if (fs.existsSync(marker)) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query('select exists (select 1 from public.email_events) as has_data');
+    if (!rows[0].has_data) {
+      log(`loading ${events.toLocaleString('en-US')} demo events (once; npm run seed adds more) …`);
+      const bar = progress('email_events', events);
+      const result = await seedDemoData(client, { events, seed: 42, days: 200, onProgress: (done) => bar.update(done) });
+      bar.finish(`(+ ${result.llmCalls.toLocaleString('en-US')} llm_usage rows)`);
+    }
+    fs.writeFileSync(marker, new Date().toISOString());
+  } finally {
+    await client.end();
+  }
+}
+
+async function refreshAndReport(store: DatabaseStore): Promise<void> {
+  try {
+    const result = await refreshViews(store);
+    if (result.status === 'refreshed') {
+      log(`views refreshed in ${result.duration_ms} ms (${result.views.map((v) => `${v.view_name} ${v.duration_ms} ms`).join(', ')})`);
+    } else {
+      log(`refresh skipped: ${result.reason}`);
+    }
+  } catch (error) {
+    log(`refresh failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof EnvError ? `\n${error.message}\n` : `[dev] failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
