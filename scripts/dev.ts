@@ -12,7 +12,6 @@ import pg from 'pg';
 import { refreshViews } from '../lib/admin/views';
 import { createPostgresStore } from '../lib/db/postgres';
 import type { DatabaseStore } from '../lib/db/store';
-import { createSupabaseStore } from '../lib/db/supabase';
 import { EnvError, parseEnv } from '../lib/env';
 import { DEV_DATA_DIR, resolveDatabase, type ResolvedDatabase } from './lib/database';
 import { seedDemoData } from './lib/demo-data';
@@ -65,6 +64,7 @@ async function main(): Promise<void> {
   if (process.env.SUPABASE_URL || process.env.SUPABASE_SERVICE_ROLE_KEY) {
     const env = parseEnv();
     log(`using Supabase at ${env.SUPABASE_URL}`);
+    const { createSupabaseStore } = await import('../lib/db/supabase');
     store = createSupabaseStore({ url: env.SUPABASE_URL ?? '', serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY ?? '' });
   } else {
     const embedded = !process.env.DATABASE_URL;
@@ -77,7 +77,8 @@ async function main(): Promise<void> {
     parseEnv({ ...process.env, ...childEnv });
   }
 
-  await refreshAndReport(store);
+  // The first refresh runs beside the web server's start-up rather than before it.
+  void refreshAndReport(store);
   const timer = setInterval(() => void refreshAndReport(store), refreshEvery * 1000);
 
   const next: ChildProcess = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'next'), ['dev', '-p', values.port ?? '3000'], {
