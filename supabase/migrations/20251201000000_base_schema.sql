@@ -7,7 +7,8 @@ declare r text;
 begin
   foreach r in array array['anon', 'authenticated', 'service_role'] loop
     if not exists (select 1 from pg_roles where rolname = r) then
-      execute format('create role %I nologin', r);
+      -- service_role bypasses row level security on Supabase; mirror that.
+      execute format('create role %I nologin', r) || case when r = 'service_role' then ' bypassrls' else '' end;
     end if;
   end loop;
 end

@@ -1,0 +1,22 @@
+// GET /api/dashboard/aggregate: the dashboard for one workspace and range (ARCHITECTURE.md contract).
+import { NextResponse } from 'next/server';
+import { getDashboard } from '@/lib/dashboard/aggregate';
+import { parseDashboardQuery } from '@/lib/dashboard/query';
+import { getStore } from '@/lib/db';
+import { env } from '@/lib/env';
+import { handle } from '@/lib/http/respond';
+
+export const dynamic = 'force-dynamic';
+
+const CACHE_CONTROL = 'private, max-age=0, must-revalidate';
+
+export const GET = handle('GET /api/dashboard/aggregate', async (request: Request) => {
+  const query = parseDashboardQuery(new URL(request.url).searchParams, { defaultSource: env().DASHBOARD_SOURCE });
+  const answer = await getDashboard(getStore(), query, request.headers.get('if-none-match'));
+  if (answer.kind === 'not-modified') {
+    return new NextResponse(null, { status: 304, headers: { ETag: answer.etag, 'Cache-Control': CACHE_CONTROL } });
+  }
+  const headers: Record<string, string> = { 'Cache-Control': CACHE_CONTROL };
+  if (answer.etag) headers.ETag = answer.etag;
+  return NextResponse.json(answer.body, { headers });
+});

@@ -1,0 +1,61 @@
+// Server-side reads of the dashboard: one SQL function call per request, its answer validated
+// against the contract schema so a drifted migration fails loudly.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { DatabaseStore } from '../db/store';
+import type { DashboardQuery } from './query';
+import { dashboardResponseSchema, workspacesResponseSchema, type DashboardResponse, type WorkspacesResponse } from './response';
+
+const notModifiedSchema = z.object({ not_modified: z.literal(true), data_version: z.number() });
+const versionedSchema = dashboardResponseSchema.extend({ data_version: z.number() });
+
+export type DashboardAnswer =
+  | { kind: 'data'; body: DashboardResponse; etag: string | null }
+  | { kind: 'not-modified'; etag: string };
+
+/**
+ * The dashboard for one query. On the mv path the answer carries an ETag made of the views' data
+ * version and the query; given the client's If-None-Match, an unchanged answer is not recomputed.
+ */
+export async function getDashboard(store: DatabaseStore, query: DashboardQuery, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
+  const knownVersion = query.source === 'mv' ? versionFromEtag(ifNoneMatch, query) : null;
+  const value = await store.callValue('dashboard_aggregate', {
+    p_workspace_id: query.workspace_id,
+    p_from: query.from,
+    p_to: query.to,
+    p_campaign: query.campaign,
+    p_source: query.source,
+    p_known_version: knownVersion,
+  });
+  const notModified = notModifiedSchema.safeParse(value);
+  if (notModified.success) return { kind: 'not-modified', etag: etagFor(query, notModified.data.data_version) };
+  const { data_version: version, ...body } = versionedSchema.parse(value);
+  return { kind: 'data', body, etag: query.source === 'mv' ? etagFor(query, version) : null };
+}
+
+/** Workspaces with their campaigns and days of data, for the filters. */
+export async function listWorkspaces(store: DatabaseStore): Promise<WorkspacesResponse> {
+  return workspacesResponseSchema.parse(await store.callValue('dashboard_workspaces'));
+}
+
+function queryKey(query: DashboardQuery): string {
+  return createHash('sha256')
+    .update(JSON.stringify([query.workspace_id, query.from, query.to, query.campaign, query.source]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+export function etagFor(query: DashboardQuery, version: number): string {
+  return `"mv-${version}-${queryKey(query)}"`;
+}
+
+/** The data version inside an If-None-Match that was issued for this very query, if any. */
+function versionFromEtag(header: string | null | undefined, query: DashboardQuery): number | null {
+  if (!header) return null;
+  const key = queryKey(query);
+  for (const tag of header.split(',')) {
+    const match = /^\s*(?:W\/)?"mv-(\d{1,15})-([A-Za-z0-9_-]+)"\s*$/.exec(tag);
+    if (match && match[2] === key) return Number(match[1]);
+  }
+  return null;
+}
