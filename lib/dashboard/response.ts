@@ -4,7 +4,9 @@ import { z } from 'zod';
 
 const count = z.number().int().nonnegative();
 const money = z.number().nonnegative();
-const rate = z.number().min(0).max(1).nullable();
+// A fraction of sends (0.25 = 25 %). It can pass 1 when a short range counts the opens or clicks
+// of emails sent before it; it is reported as measured, not clamped. null when there were no sends.
+const rate = z.number().min(0).nullable();
 export const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const summarySchema = z.object({

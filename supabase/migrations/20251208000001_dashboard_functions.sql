@@ -199,7 +199,7 @@ begin
       select coalesce(jsonb_agg(jsonb_build_object(
                'provider', b.provider, 'model', b.model, 'total_cost_usd', round(b.cost, 6),
                'tokens_in', b.tokens_in, 'tokens_out', b.tokens_out, 'call_count', b.calls)
-             order by b.cost desc, b.provider, b.model), '[]'::jsonb)
+             order by b.cost desc, b.provider collate "C", b.model collate "C"), '[]'::jsonb)
       from (select provider, model, sum(cost) as cost, sum(tokens_in) as tokens_in, sum(tokens_out) as tokens_out,
                    sum(calls) as calls
             from cost group by provider, model) b),
@@ -234,7 +234,7 @@ as $$
     ) d
     group by workspace_id, campaign_name
   )
-  select jsonb_build_object('workspaces', coalesce(jsonb_agg(w order by w.workspace_id), '[]'::jsonb))
+  select jsonb_build_object('workspaces', coalesce(jsonb_agg(w order by w.workspace_id collate "C"), '[]'::jsonb))
   from (
     select c.workspace_id,
            to_char(min(c.first_day), 'YYYY-MM-DD') as first_day,
@@ -242,7 +242,7 @@ as $$
            coalesce(jsonb_agg(jsonb_build_object(
                       'campaign_name', c.campaign_name,
                       'first_day', to_char(c.first_day, 'YYYY-MM-DD'),
-                      'last_day', to_char(c.last_day, 'YYYY-MM-DD')) order by c.campaign_name)
+                      'last_day', to_char(c.last_day, 'YYYY-MM-DD')) order by c.campaign_name collate "C")
                     filter (where c.campaign_name is not null), '[]'::jsonb) as campaigns
     from campaigns c
     group by c.workspace_id
