@@ -1,6 +1,6 @@
 // supabase-js transport (production on Supabase): each call is one PostgREST RPC,
 // POST /rest/v1/rpc/<function>, authenticated with the service role key (server-side only).
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js';
 import { assertFunctionName, StoreUnavailableError, type DatabaseStore, type FunctionArgs } from './store';
 
 export interface SupabaseStoreOptions {
@@ -10,10 +10,25 @@ export interface SupabaseStoreOptions {
   fetch?: typeof fetch;
 }
 
+type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>;
+
+/** Stands in for a WebSocket class: the store never opens a Realtime connection. */
+class RealtimeUnused {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  constructor() {
+    throw new Error('This store does not use Supabase Realtime.');
+  }
+}
+
 export function createSupabaseStore(options: SupabaseStoreOptions): DatabaseStore {
   const client: SupabaseClient = createClient(options.url, options.serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     global: options.fetch ? { fetch: options.fetch } : undefined,
+    // Only RPC is used. Node 20 has no global WebSocket, which supabase-js checks for at creation.
+    realtime: { transport: RealtimeUnused as unknown as RealtimeTransport },
   });
 
   async function rpc(name: string, args: FunctionArgs): Promise<unknown> {

@@ -1,0 +1,58 @@
+// Parsing of the dashboard query: defaults, limits and the names in its errors.
+import { describe, expect, it } from 'vitest';
+import { HttpError } from '../../lib/http/respond';
+import { parseDashboardQuery, previousPeriod } from '../../lib/dashboard/query';
+
+const today = new Date('2025-12-07T22:30:00Z');
+const parse = (query: string) => parseDashboardQuery(new URLSearchParams(query), { defaultSource: 'mv', today });
+
+function issuesOf(query: string): string[] {
+  try {
+    parse(query);
+  } catch (error) {
+    if (error instanceof HttpError) return [...new Set((error.extra.issues as Array<{ parameter: string }>).map((i) => i.parameter))];
+    throw error;
+  }
+  throw new Error(`expected ${query} to be refused`);
+}
+
+describe('parseDashboardQuery', () => {
+  it('defaults to the 30 days ending today (UTC), all campaigns, the mv source', () => {
+    expect(parse('workspace_id=w')).toEqual({ workspace_id: 'w', from: '2025-11-08', to: '2025-12-07', campaign: null, source: 'mv' });
+  });
+
+  it('takes the default source from the environment', () => {
+    expect(parseDashboardQuery(new URLSearchParams('workspace_id=w'), { defaultSource: 'raw', today }).source).toBe('raw');
+  });
+
+  it('fills a missing end: from alone reaches today, to alone looks back 30 days', () => {
+    expect(parse('workspace_id=w&from=2025-12-01')).toMatchObject({ from: '2025-12-01', to: '2025-12-07' });
+    expect(parse('workspace_id=w&to=2025-03-31')).toMatchObject({ from: '2025-03-02', to: '2025-03-31' });
+  });
+
+  it('keeps campaign names as data and treats an empty one as all campaigns', () => {
+    expect(parse(`workspace_id=w&campaign=${encodeURIComponent("'; drop table x; --%_")}`).campaign).toBe("'; drop table x; --%_");
+    expect(parse('workspace_id=w&campaign=').campaign).toBeNull();
+  });
+
+  it('accepts leap days only in leap years', () => {
+    expect(parse('workspace_id=w&from=2024-02-29&to=2024-03-01').from).toBe('2024-02-29');
+    expect(issuesOf('workspace_id=w&from=2025-02-29&to=2025-03-01')).toEqual(['from']);
+  });
+
+  it('names every bad parameter at once', () => {
+    expect(issuesOf('from=x&to=2025-13-01&source=s').sort()).toEqual(['from', 'source', 'to', 'workspace_id']);
+  });
+
+  it('allows 366 days and refuses 367', () => {
+    expect(parse('workspace_id=w&from=2025-01-01&to=2026-01-01').to).toBe('2026-01-01');
+    expect(issuesOf('workspace_id=w&from=2025-01-01&to=2026-01-02')).toEqual(['from', 'to']);
+  });
+});
+
+describe('previousPeriod', () => {
+  it('is the same number of days, ending the day before', () => {
+    expect(previousPeriod({ from: '2025-03-01', to: '2025-03-31' })).toEqual({ from: '2025-01-29', to: '2025-02-28' });
+    expect(previousPeriod({ from: '2025-03-01', to: '2025-03-01' })).toEqual({ from: '2025-02-28', to: '2025-02-28' });
+  });
+});

@@ -1,0 +1,97 @@
+// The supabase-js store's wire contract. PostgREST cannot run on these machines, so it is mocked at
+// the fetch edge here; the last case talks to a real Supabase when SUPABASE_URL is set.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
+import { setStoreForTests } from '../../lib/db';
+import { StoreUnavailableError } from '../../lib/db/store';
+import { createSupabaseStore } from '../../lib/db/supabase';
+import { viewFreshness } from '../../lib/admin/views';
+import { callRoute } from '../support/routes';
+
+const SUPABASE_URL = 'https://project-ref.supabase.co';
+const KEY = 'service-role-key-for-tests-0123456789';
+
+interface Captured {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: unknown;
+}
+
+function fakePostgrest(answer: { status: number; body: unknown }) {
+  const calls: Captured[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    calls.push({ url: request.url, method: request.method, headers: request.headers, body: await request.json().catch(() => null) });
+    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+  };
+  return { calls, fetch: fetch as typeof globalThis.fetch };
+}
+
+afterEach(() => {
+  setStoreForTests(undefined);
+});
+
+describe('supabase store (PostgREST mocked at the fetch edge)', () => {
+  it('calls POST /rest/v1/rpc/<function> with the named arguments and the service role key', async () => {
+    const postgrest = fakePostgrest({ status: 200, body: { ok: true } });
+    const store = createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: postgrest.fetch });
+    await expect(store.callValue('dashboard_aggregate', { p_workspace_id: 'w', p_from: '2025-01-01', p_to: '2025-01-02', p_campaign: null }))
+      .resolves.toEqual({ ok: true });
+    expect(postgrest.calls).toHaveLength(1);
+    const [call] = postgrest.calls;
+    expect(call?.method).toBe('POST');
+    expect(call?.url).toBe(`${SUPABASE_URL}/rest/v1/rpc/dashboard_aggregate`);
+    expect(call?.body).toEqual({ p_workspace_id: 'w', p_from: '2025-01-01', p_to: '2025-01-02', p_campaign: null });
+    expect(call?.headers.get('apikey')).toBe(KEY);
+    expect(call?.headers.get('authorization')).toBe(`Bearer ${KEY}`);
+  });
+
+  it('returns the rows of a set-returning function', async () => {
+    const rows = [{ view_name: 'mv_daily_stats', last_refreshed: '2025-12-07T01:30:00+00:00', age_seconds: 180 }];
+    const postgrest = fakePostgrest({ status: 200, body: rows });
+    const store = createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: postgrest.fetch });
+    await expect(viewFreshness(store)).resolves.toEqual([{ ...rows[0], last_refreshed: '2025-12-07T01:30:00.000Z' }]);
+    expect(postgrest.calls[0]?.url).toBe(`${SUPABASE_URL}/rest/v1/rpc/get_view_freshness`);
+  });
+
+  const failures: Array<[string, { status: number; body: unknown }, RegExp]> = [
+    ['a statement timeout', { status: 500, body: { code: '57014', message: 'canceling statement due to statement timeout', details: null, hint: null } }, /took too long/],
+    ['a missing function', { status: 404, body: { code: 'PGRST202', message: 'Could not find the function public.dashboard_aggregate', details: null, hint: null } }, /schema is not up to date/],
+    ['a permission error', { status: 401, body: { code: '42501', message: 'permission denied for function dashboard_aggregate', details: null, hint: null } }, /refused access/],
+  ];
+  for (const [what, answer, message] of failures) {
+    it(`maps ${what} to StoreUnavailableError and the route to a 503`, async () => {
+      const postgrest = fakePostgrest(answer);
+      const store = createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: postgrest.fetch });
+      await expect(store.callValue('dashboard_aggregate', {})).rejects.toBeInstanceOf(StoreUnavailableError);
+      setStoreForTests(store);
+      const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const { status, body } = await callRoute<{ error: string }>(aggregate, '/api/dashboard/aggregate?workspace_id=w');
+      expect(log).toHaveBeenCalledOnce();
+      expect(String(log.mock.calls[0]?.[0])).toContain((answer.body as { code: string }).code);
+      log.mockRestore();
+      expect(status).toBe(503);
+      expect(body.error).toMatch(message);
+      expect(JSON.stringify(body)).not.toMatch(/canceling|permission denied|Could not find/);
+    });
+  }
+
+  it('maps a network failure to a 503', async () => {
+    const store = createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: (async () => { throw new TypeError('fetch failed'); }) as typeof fetch });
+    setStoreForTests(store);
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { status } = await callRoute(aggregate, '/api/dashboard/aggregate?workspace_id=w');
+    log.mockRestore();
+    expect(status).toBe(503);
+  });
+});
+
+const realSupabase = Boolean(process.env.SUPABASE_TEST_URL && process.env.SUPABASE_TEST_SERVICE_ROLE_KEY);
+describe('supabase store against a real Supabase project', () => {
+  it.runIf(realSupabase)('reads the freshness of the views (needs SUPABASE_TEST_URL, SUPABASE_TEST_SERVICE_ROLE_KEY and the migrations pushed)', async () => {
+    const store = createSupabaseStore({ url: process.env.SUPABASE_TEST_URL ?? '', serviceRoleKey: process.env.SUPABASE_TEST_SERVICE_ROLE_KEY ?? '' });
+    const rows = await viewFreshness(store);
+    expect(rows.map((r) => r.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
+  });
+});
