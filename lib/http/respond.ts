@@ -3,6 +3,7 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { StoreUnavailableError } from '../db/store';
+import { EnvError } from '../env';
 
 export class HttpError extends Error {
   constructor(
@@ -48,6 +49,11 @@ export function errorResponse(error: unknown, route: string): NextResponse {
   if (error instanceof StoreUnavailableError) {
     logEvent('error', 'database_unavailable', { route, ...error.detail });
     return NextResponse.json({ error: error.message }, { status: 503, headers: { 'Retry-After': '30' } });
+  }
+  if (error instanceof EnvError) {
+    // Names the variables, never their values.
+    logEvent('error', 'invalid_environment', { route, variables: error.variables });
+    return NextResponse.json({ error: `The server is misconfigured: check ${error.variables.join(', ')}.` }, { status: 503 });
   }
   if (error instanceof z.ZodError) {
     // The database answered with a shape we do not expect: a drifted migration.
