@@ -1,0 +1,248 @@
+// POST/GET /api/admin/refresh-views, in-process against the real Postgres of the test run.
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GET, POST } from '../../app/api/admin/refresh-views/route';
+import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
+import { setStoreForTests } from '../../lib/db';
+import { createPostgresStore } from '../../lib/db/postgres';
+import { resetEnvCache } from '../../lib/env';
+import { connect, databaseUrl, insertEvents, refreshViewsNow, uniqueWorkspace } from '../support/db';
+import { callRoute } from '../support/routes';
+
+const TOKEN = 'r'.repeat(64);
+const CRON = 'v'.repeat(64);
+const ROUTE = '/api/admin/refresh-views';
+
+interface Freshness { view_name: string; last_refreshed: string; age_seconds: number; stale?: boolean }
+interface RefreshBody { status: string; duration_ms: number; views: Array<{ view_name: string; duration_ms: number }>; freshness: Freshness[] }
+interface FreshnessBody { stale: boolean; stale_after_seconds: number; freshness: Freshness[] }
+
+let client: pg.Client;
+let logs: ReturnType<typeof vi.spyOn>[] = [];
+
+function configure(vars: Record<string, string | undefined>) {
+  for (const [key, value] of Object.entries(vars)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  resetEnvCache();
+}
+
+const lastRefreshed = async () => (await client.query('select max(finished_at) as at from dashboard_view_refreshes')).rows[0].at as Date;
+
+beforeAll(async () => {
+  client = await connect();
+});
+afterAll(async () => {
+  await client.end();
+});
+beforeEach(() => {
+  configure({ MATERIALIZED_VIEWS_REFRESH_TOKEN: TOKEN, CRON_SECRET: CRON, STALE_AFTER_SECONDS: undefined });
+  logs = [vi.spyOn(console, 'log').mockImplementation(() => {}), vi.spyOn(console, 'warn').mockImplementation(() => {}),
+    vi.spyOn(console, 'error').mockImplementation(() => {})];
+});
+afterEach(() => {
+  for (const spy of logs) spy.mockRestore();
+  configure({ MATERIALIZED_VIEWS_REFRESH_TOKEN: undefined, CRON_SECRET: undefined, STALE_AFTER_SECONDS: undefined });
+});
+
+describe('POST /api/admin/refresh-views', () => {
+  it('refreshes with the right x-refresh-token and answers each view, its duration and the new freshness', async () => {
+    const ws = uniqueWorkspace('refresh');
+    await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-06-01T10:00:00Z' }]);
+    const before = await lastRefreshed();
+    const { status, body } = await callRoute<RefreshBody>(POST, ROUTE, { method: 'POST', headers: { 'x-refresh-token': TOKEN } });
+    expect(status).toBe(200);
+    expect(body.status).toBe('refreshed');
+    expect(body.views.map((v) => v.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
+    for (const view of body.views) expect(view.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(body.freshness.every((f) => f.age_seconds < 60)).toBe(true);
+    expect((await lastRefreshed()).getTime()).toBeGreaterThan(before.getTime());
+    const rows = await client.query('select sum(sends)::int as n from mv_daily_stats where workspace_id = $1', [ws]);
+    expect(rows.rows[0].n).toBe(1);
+    // One structured line per refresh, without the secret.
+    const line = logs.flatMap((spy) => spy.mock.calls.map((call) => String(call[0]))).find((l) => l.includes('views_refreshed'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ event: 'views_refreshed', via: 'refresh-token' });
+    expect(line).not.toContain(TOKEN);
+  });
+
+  it('answers 401 without a token and with a wrong one, giving no hint which secret was tried', async () => {
+    const before = await lastRefreshed();
+    const none = await callRoute<{ error: string }>(POST, ROUTE, { method: 'POST' });
+    const wrong = await callRoute<{ error: string }>(POST, ROUTE, { method: 'POST', headers: { 'x-refresh-token': 'nope' } });
+    const wrongBearer = await callRoute<{ error: string }>(POST, ROUTE, { method: 'POST', headers: { authorization: 'Bearer nope' } });
+    for (const answer of [none, wrong, wrongBearer]) {
+      expect(answer.status).toBe(401);
+      expect(answer.body).toEqual({ error: 'Unauthorized.' });
+    }
+    expect(await lastRefreshed()).toEqual(before);
+  });
+
+  it('answers 503 naming the variable to set when no secret is configured, and never refreshes', async () => {
+    configure({ MATERIALIZED_VIEWS_REFRESH_TOKEN: undefined, CRON_SECRET: undefined });
+    const before = await lastRefreshed();
+    const anonymous = await callRoute<{ error: string }>(POST, ROUTE, { method: 'POST' });
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.body.error).toContain('MATERIALIZED_VIEWS_REFRESH_TOKEN');
+    const guessed = await callRoute<{ error: string }>(POST, ROUTE, { method: 'POST', headers: { 'x-refresh-token': 'undefined' } });
+    expect(guessed.status).toBe(503);
+    expect(await lastRefreshed()).toEqual(before);
+  });
+
+  it('answers 503 naming the variable when a secret is shorter than 32 characters', async () => {
+    configure({ MATERIALIZED_VIEWS_REFRESH_TOKEN: 'short' });
+    const { status, body } = await callRoute<{ error: string }>(POST, ROUTE, { method: 'POST', headers: { 'x-refresh-token': 'short' } });
+    expect(status).toBe(503);
+    expect(body.error).toContain('MATERIALIZED_VIEWS_REFRESH_TOKEN');
+    expect(body.error).not.toContain('short');
+  });
+
+  it('runs once for 20 simultaneous calls: one 200, the others 409 with Retry-After at once', async () => {
+    // Hold a lock that the refresh needs, so the first call is surely still running while the
+    // other nineteen arrive; they must answer without waiting for it.
+    const blocker = await connect();
+    await blocker.query('begin');
+    await blocker.query('lock table public.llm_usage in access exclusive mode');
+    const many = createPostgresStore({ connectionString: databaseUrl(), max: 25 });
+    setStoreForTests(many);
+    try {
+      const calls = Array.from({ length: 20 }, () => callRoute(POST, ROUTE, { method: 'POST', headers: { 'x-refresh-token': TOKEN } }));
+      const settled: Array<{ status: number; headers: Headers }> = [];
+      calls.forEach((call) => void call.then((answer) => settled.push(answer)));
+      await vi.waitFor(() => expect(settled.length).toBe(19), { timeout: 20_000, interval: 20 });
+      expect(settled.every((answer) => answer.status === 409 && answer.headers.get('retry-after') !== null)).toBe(true);
+      await blocker.query('commit');
+      const all = await Promise.all(calls);
+      expect(all.filter((answer) => answer.status === 200)).toHaveLength(1);
+      expect(all.filter((answer) => answer.status === 409)).toHaveLength(19);
+      const waiting = await client.query(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%refresh_dashboard_views%'`);
+      expect(waiting.rows[0].n).toBe(0);
+    } finally {
+      await blocker.query('rollback').catch(() => {});
+      await blocker.end();
+      setStoreForTests(createPostgresStore({ connectionString: databaseUrl() }));
+      await many.close();
+    }
+  });
+
+  it('answers 503 when the refresh fails midway; the old contents stay readable and freshness does not move', async () => {
+    const ws = uniqueWorkspace('fail');
+    await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-06-02T10:00:00Z' }]);
+    await refreshViewsNow(client);
+    await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-06-02T11:00:00Z' }]);
+    const before = await client.query('select view_name, last_refreshed from get_view_freshness()');
+    // The refresh gets through mv_daily_stats and mv_daily_contacts, then waits to read llm_usage
+    // for mv_llm_cost, where we cancel it.
+    const blocker = await connect();
+    await blocker.query('begin');
+    await blocker.query('lock table public.llm_usage in access exclusive mode');
+    try {
+      const answer = callRoute<{ error: string }>(POST, ROUTE, { method: 'POST', headers: { 'x-refresh-token': TOKEN } });
+      await vi.waitFor(async () => {
+        const { rows } = await client.query(`select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%refresh_dashboard_views%'`);
+        expect(rows.length).toBe(1);
+        await client.query('select pg_cancel_backend($1)', [rows[0].pid]);
+      }, { timeout: 20_000, interval: 50 });
+      const { status, body } = await answer;
+      expect(status).toBe(503);
+      expect(body.error).toMatch(/took too long|unavailable/);
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+    }
+    const sends = await client.query('select sum(sends)::int as n from mv_daily_stats where workspace_id = $1', [ws]);
+    expect(sends.rows[0].n).toBe(1);
+    const after = await client.query('select view_name, last_refreshed from get_view_freshness()');
+    expect(after.rows).toEqual(before.rows);
+  });
+
+  it('answers 503 when the database is down', async () => {
+    const down = createPostgresStore({ connectionString: 'postgresql://x:y@127.0.0.1:1/none' });
+    setStoreForTests(down);
+    try {
+      const { status, body } = await callRoute<{ error: string }>(POST, ROUTE, { method: 'POST', headers: { 'x-refresh-token': TOKEN } });
+      expect(status).toBe(503);
+      expect(body).toEqual({ error: 'The database is unavailable.' });
+    } finally {
+      setStoreForTests(createPostgresStore({ connectionString: databaseUrl() }));
+      await down.close();
+    }
+  });
+});
+
+describe('GET /api/admin/refresh-views', () => {
+  it('with Vercel Cron\'s bearer refreshes, exactly like the POST, and advances freshness', async () => {
+    const before = await lastRefreshed();
+    const { status, body } = await callRoute<RefreshBody>(GET, ROUTE, { headers: { authorization: `Bearer ${CRON}`, 'user-agent': 'vercel-cron/1.0' } });
+    expect(status).toBe(200);
+    expect(body.status).toBe('refreshed');
+    expect((await lastRefreshed()).getTime()).toBeGreaterThan(before.getTime());
+  });
+
+  it('without credentials reports freshness with stale flags and does not refresh', async () => {
+    const before = await lastRefreshed();
+    const { status, body } = await callRoute<FreshnessBody>(GET, ROUTE);
+    expect(status).toBe(200);
+    expect(body.stale_after_seconds).toBe(600);
+    expect(body.freshness.map((f) => Object.keys(f).sort())).toEqual(
+      Array(3).fill(['age_seconds', 'last_refreshed', 'stale', 'view_name']));
+    expect(await lastRefreshed()).toEqual(before);
+  });
+
+  it('with a wrong bearer is a 401, not a downgrade to the freshness answer', async () => {
+    const { status } = await callRoute(GET, ROUTE, { headers: { authorization: 'Bearer wrong-secret' } });
+    expect(status).toBe(401);
+  });
+
+  it('from Vercel Cron without CRON_SECRET configured fails loudly instead of reading freshness', async () => {
+    configure({ CRON_SECRET: undefined });
+    const { status, body } = await callRoute<{ error: string }>(GET, ROUTE, { headers: { 'user-agent': 'vercel-cron/1.0' } });
+    expect(status).toBe(503);
+    expect(body.error).toContain('CRON_SECRET');
+  });
+
+  it('marks views stale past STALE_AFTER_SECONDS; ?fail_if_stale=1 then answers 503', async () => {
+    await refreshViewsNow(client);
+    const fresh = await callRoute<FreshnessBody>(GET, `${ROUTE}?fail_if_stale=1`);
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.stale).toBe(false);
+    // With a one-second threshold the views turn stale as soon as a second passes without a refresh.
+    configure({ STALE_AFTER_SECONDS: '1' });
+    await vi.waitFor(async () => {
+      const stale = await callRoute<FreshnessBody>(GET, `${ROUTE}?fail_if_stale=1`);
+      expect(stale.status).toBe(503);
+      expect(stale.body.stale).toBe(true);
+      expect(stale.body.freshness.every((f) => f.stale)).toBe(true);
+    }, { timeout: 10_000, interval: 250 });
+    const plain = await callRoute<FreshnessBody>(GET, ROUTE);
+    expect(plain.status).toBe(200);
+  });
+
+  it('answers 400 to a malformed fail_if_stale', async () => {
+    expect((await callRoute(GET, `${ROUTE}?fail_if_stale=maybe`)).status).toBe(400);
+  });
+});
+
+describe('a refresh while the dashboard is being read', () => {
+  it('never blocks readers for the length of the refresh', async () => {
+    const ws = uniqueWorkspace('readers');
+    await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-06-03T10:00:00Z' }]);
+    await refreshViewsNow(client);
+    // A refresh in progress: its transaction has rewritten the views but not committed yet.
+    const refresher = await connect();
+    await refresher.query('begin');
+    await refresher.query('select public.refresh_dashboard_views()');
+    try {
+      const started = Date.now();
+      for (let i = 0; i < 5; i++) {
+        const { status, body } = await callRoute<{ summary: { sends: number } }>(aggregate, `/api/dashboard/aggregate?workspace_id=${ws}&from=2025-06-01&to=2025-06-05`);
+        expect(status).toBe(200);
+        expect(body.summary.sends).toBe(1);
+      }
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await refresher.query('commit');
+      await refresher.end();
+    }
+  });
+});
