@@ -1,0 +1,33 @@
+'use client';
+import { useEffect, useState } from 'react';
+import { formatAge } from '@/lib/dashboard/format';
+import type { FreshnessRow } from '@/lib/dashboard/response';
+
+/** The spec's alert threshold: views older than this are stale. */
+export const STALE_AFTER_SECONDS = 600;
+
+/** The age of the oldest view, from its refresh time (so it keeps counting between fetches). */
+export function oldestAgeSeconds(freshness: FreshnessRow[], now: number): number | null {
+  if (freshness.length === 0) return null;
+  const oldest = Math.min(...freshness.map((f) => Date.parse(f.last_refreshed)));
+  return Math.max(0, Math.floor((now - oldest) / 1000));
+}
+
+/** "Data as of 3 min ago"; amber with an explanation once the views are older than 10 minutes. */
+export function FreshnessBadge({ freshness, initialNow }: { freshness: FreshnessRow[]; initialNow: number }) {
+  const [now, setNow] = useState(initialNow);
+  useEffect(() => {
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  const age = oldestAgeSeconds(freshness, now);
+  if (age === null) return null;
+  const stale = age > STALE_AFTER_SECONDS;
+  return (
+    <div className={`freshness${stale ? ' stale' : ''}`} data-testid="freshness" data-stale={stale ? 'true' : 'false'} role="status">
+      <span className="dot" aria-hidden="true" /> Data as of {formatAge(age)}
+      {stale ? <span className="freshness-note"> · the views refresh every 5 minutes; this is older, so the scheduled refresh may be failing.</span> : null}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+// The page's filters, read from the URL: workspace, campaign and range, each falling back to a
+// default with a notice when the URL holds something unusable. Used by the server render and
+// the browser alike, so both agree on what a URL means.
+import { HttpError } from '../http/respond';
+import { addDays, daysBetween, parseDashboardQuery, toDay, type DashboardQuery } from './query';
+import type { WorkspacesResponse } from './response';
+
+export interface Filters {
+  query: DashboardQuery | null;
+  notices: string[];
+}
+
+export const RANGE_PRESETS = [
+  { id: '7d', label: '7d', days: 7 },
+  { id: '30d', label: '30d', days: 30 },
+  { id: '90d', label: '90d', days: 90 },
+  { id: '12m', label: '12m', days: 365 },
+] as const;
+
+type Params = Record<string, string | string[] | undefined>;
+
+function single(params: Params, key: string): string | undefined {
+  const value = params[key];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function resolveFilters(params: Params, workspaces: WorkspacesResponse['workspaces'], today = new Date()): Filters {
+  const notices: string[] = [];
+  const first = workspaces[0];
+  if (!first) return { query: null, notices };
+  const wanted = single(params, 'workspace_id');
+  let workspace = workspaces.find((w) => w.workspace_id === wanted) ?? first;
+  if (wanted !== undefined && workspace.workspace_id !== wanted) {
+    notices.push(`Workspace “${wanted.slice(0, 80)}” has no data; showing ${workspace.workspace_id}.`);
+  }
+  let campaign = single(params, 'campaign') || null;
+  if (campaign !== null && !workspace.campaigns.some((c) => c.campaign_name === campaign)) {
+    notices.push(`Campaign “${campaign.slice(0, 80)}” is not in ${workspace.workspace_id}; showing all campaigns.`);
+    campaign = null;
+  }
+  const range = new URLSearchParams({ workspace_id: workspace.workspace_id });
+  const from = single(params, 'from');
+  const to = single(params, 'to');
+  if (from) range.set('from', from);
+  if (to) range.set('to', to);
+  try {
+    const query = parseDashboardQuery(range, { defaultSource: 'mv', today });
+    return { query: { ...query, campaign }, notices };
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    notices.push(`The date range in the address was not usable (${error.message.replace(/^Invalid [^:]+: /, '')}); showing the last 30 days.`);
+    workspace = workspace ?? first;
+    const query = parseDashboardQuery(new URLSearchParams({ workspace_id: workspace.workspace_id }), { defaultSource: 'mv', today });
+    return { query: { ...query, campaign }, notices };
+  }
+}
+
+/** The URL search string for a query (what the page pushes to the address bar). */
+export function filtersToSearch(query: DashboardQuery): string {
+  const params = new URLSearchParams({ workspace_id: query.workspace_id, from: query.from, to: query.to });
+  if (query.campaign !== null) params.set('campaign', query.campaign);
+  return `?${params}`;
+}
+
+/** A preset range ending today (UTC). */
+export function presetRange(days: number, today = new Date()): { from: string; to: string } {
+  const to = toDay(today);
+  return { from: addDays(to, -(days - 1)), to };
+}
+
+/** Which preset a range is, if any. */
+export function presetOf(query: Pick<DashboardQuery, 'from' | 'to'>, today = new Date()): string | null {
+  if (query.to !== toDay(today)) return null;
+  const length = daysBetween(query.from, query.to) + 1;
+  return RANGE_PRESETS.find((p) => p.days === length)?.id ?? null;
+}
+
+/** The widest range with data for a workspace/campaign, at most 366 days, ending at its last day. */
+export function widestRangeWithData(workspace: WorkspacesResponse['workspaces'][number], campaign: string | null): { from: string; to: string } | null {
+  const span = campaign === null ? workspace : workspace.campaigns.find((c) => c.campaign_name === campaign);
+  if (!span?.first_day || !span.last_day) return null;
+  const earliest = addDays(span.last_day, -365);
+  return { from: span.first_day > earliest ? span.first_day : earliest, to: span.last_day };
+}
