@@ -22,7 +22,7 @@ export function KpiCard({ kpi, loading }: { kpi: Kpi; loading: boolean }) {
         <>
           <div className="kpi-value" data-testid={`kpi-${kpi.id}-value`}>{kpi.value}</div>
           <div className={`kpi-change ${tone}`} aria-label={kpi.change === null ? 'no previous period to compare' : `${formatChange(kpi.change)} against the previous period`}>
-            {formatChange(kpi.change)} <span className="muted">vs previous</span>
+            {formatChange(kpi.change)} <span className="muted">vs prior</span>
           </div>
         </>
       )}

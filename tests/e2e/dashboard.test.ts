@@ -1,0 +1,140 @@
+// The dashboard in a real Chromium against `next start` on seeded data: the numbers a person sees
+// are the API's numbers, the filters live in the URL, and a stale view shows its warning.
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { formatCount, formatRate, formatUsd } from '../../lib/dashboard/format';
+import type { DashboardResponse } from '../../lib/dashboard/response';
+
+const base = inject('baseUrl');
+const SCREENSHOTS = path.resolve('test-results');
+let browser: Browser;
+
+beforeAll(async () => {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openDashboard(search = '', viewport = { width: 1440, height: 1000 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(`${base}/${search}`);
+  await page.locator('[data-testid=dashboard][data-ready=true]').waitFor();
+  await page.locator('[data-testid=trend-chart] .recharts-line').first().waitFor();
+  return page;
+}
+
+/** The filters the page shows, read from its controls. */
+async function shownFilters(page: Page) {
+  return {
+    workspace_id: await page.locator('[data-testid=filter-workspace]').inputValue(),
+    campaign: await page.locator('[data-testid=filter-campaign]').inputValue(),
+    from: await page.locator('[data-testid=filter-from]').inputValue(),
+    to: await page.locator('[data-testid=filter-to]').inputValue(),
+  };
+}
+
+async function api(filters: { workspace_id: string; campaign: string; from: string; to: string }): Promise<DashboardResponse> {
+  const params = new URLSearchParams({ workspace_id: filters.workspace_id, from: filters.from, to: filters.to });
+  if (filters.campaign) params.set('campaign', filters.campaign);
+  const response = await fetch(`${base}/api/dashboard/aggregate?${params}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as DashboardResponse;
+}
+
+/** The KPI texts the page must show for an API answer. */
+function expectedKpis(body: DashboardResponse) {
+  return {
+    sends: formatCount(body.summary.sends),
+    'open-rate': formatRate(body.summary.open_rate),
+    'reply-rate': formatRate(body.summary.reply_rate),
+    'unique-contacts': formatCount(body.summary.unique_contacts),
+    'llm-cost': formatUsd(body.summary.total_cost_usd),
+  };
+}
+
+async function expectKpisMatchApi(page: Page) {
+  const filters = await shownFilters(page);
+  const expected = expectedKpis(await api(filters));
+  for (const [id, text] of Object.entries(expected)) {
+    await expect.poll(() => page.locator(`[data-testid=kpi-${id}-value]`).textContent(), { timeout: 15_000 }).toBe(text);
+  }
+  return filters;
+}
+
+describe('the dashboard page', () => {
+  it('shows the API\'s numbers for its filters, on the first server-rendered paint too', async () => {
+    const response = await fetch(`${base}/`);
+    const html = await response.text();
+    expect(html).toContain('data-testid="kpi-sends-value"');
+    const page = await openDashboard();
+    const filters = await expectKpisMatchApi(page);
+    expect(filters.campaign).toBe('');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-desktop.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('follows a change of range and campaign in the URL and the numbers, and Back restores them', async () => {
+    const page = await openDashboard();
+    const before = await shownFilters(page);
+    await page.locator('[data-testid=preset-7d]').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('from')).not.toBe(null);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('to')).toBe(before.to);
+    const week = await expectKpisMatchApi(page);
+    expect(week.from).toBe(url.searchParams.get('from'));
+
+    const campaign = await page.locator('[data-testid=filter-campaign] option').nth(1).getAttribute('value');
+    expect(campaign).toBeTruthy();
+    await page.locator('[data-testid=filter-campaign]').selectOption(campaign ?? '');
+    await expect.poll(() => new URL(page.url()).searchParams.get('campaign')).toBe(campaign);
+    const filtered = await expectKpisMatchApi(page);
+    expect(filtered.campaign).toBe(campaign);
+
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('campaign')).toBe(null);
+    await expectKpisMatchApi(page);
+    await page.close();
+  });
+
+  it('falls back to defaults with a visible notice for unusable URL values', async () => {
+    const page = await openDashboard('?from=2025-02-30&to=nope&campaign=No%20such%20campaign');
+    await expect.poll(() => page.locator('[data-testid=notice]').count()).toBe(2);
+    await expectKpisMatchApi(page);
+    await page.close();
+  });
+
+  it('is usable 390 px wide', async () => {
+    const page = await openDashboard('', { width: 390, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-390.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('turns the freshness badge amber when the views are older than 10 minutes', async () => {
+    const client = new pg.Client({ connectionString: inject('databaseUrl') });
+    await client.connect();
+    try {
+      const fresh = await openDashboard();
+      await expect.poll(() => fresh.locator('[data-testid=freshness]').getAttribute('data-stale')).toBe('false');
+      await fresh.close();
+      await client.query(`update public.dashboard_view_refreshes set finished_at = finished_at - interval '1 hour'`);
+      const page = await openDashboard();
+      await expect.poll(() => page.locator('[data-testid=freshness]').getAttribute('data-stale')).toBe('true');
+      expect(await page.locator('[data-testid=freshness]').textContent()).toMatch(/Data as of 1 h ago/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-stale.png') });
+      await page.close();
+    } finally {
+      await client.query('select public.refresh_dashboard_views()');
+      await client.end();
+    }
+  });
+});

@@ -1,0 +1,91 @@
+// @vitest-environment jsdom
+// The page's states that a person must be able to read: KPIs with their change, stale data,
+// errors with Retry, and an empty range.
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { FreshnessBadge, oldestAgeSeconds } from '../../components/FreshnessBadge';
+import { KpiGrid } from '../../components/KpiGrid';
+import type { DashboardSummary } from '../../lib/dashboard/response';
+
+afterEach(cleanup);
+
+const summary = (over: Partial<DashboardSummary> = {}): DashboardSummary => ({
+  sends: 1000, opens: 500, clicks: 100, replies: 40, bounces: 10, opt_outs: 5, unique_contacts: 800,
+  open_rate: 0.5, click_rate: 0.1, reply_rate: 0.04, bounce_rate: 0.01, opt_out_rate: 0.005,
+  total_cost_usd: 20, llm_calls: 300, tokens_in: 1_000_000, tokens_out: 200_000, ...over,
+});
+
+describe('KpiGrid', () => {
+  it('shows each figure with its change against the previous period, good and bad news coloured', () => {
+    render(<KpiGrid current={summary()} previous={summary({ sends: 800, bounce_rate: 0.005, total_cost_usd: 25, replies: 50 })} loading={false} />);
+    expect(screen.getByTestId('kpi-sends-value').textContent).toBe('1,000');
+    expect(screen.getByTestId('kpi-sends').textContent).toContain('▲ 25.0');
+    expect(screen.getByTestId('kpi-sends').querySelector('.kpi-change')?.className).toContain('good');
+    expect(screen.getByTestId('kpi-bounce-rate').querySelector('.kpi-change')?.className).toContain('bad');
+    expect(screen.getByTestId('kpi-llm-cost-value').textContent).toBe('$20.00');
+    expect(screen.getByTestId('kpi-llm-cost').querySelector('.kpi-change')?.className).toContain('good');
+    // $20 / 40 replies = $0.50, against $25 / 50 = $0.50: no change.
+    expect(screen.getByTestId('kpi-cost-per-reply-value').textContent).toBe('$0.50');
+    expect(screen.getByTestId('kpi-cost-per-reply').textContent).toContain('＝ 0.0');
+  });
+
+  it('shows a dash, not a fake number, when there is nothing to compare or divide', () => {
+    render(<KpiGrid current={summary({ sends: 0, open_rate: null, replies: 0 })} previous={summary({ sends: 0 })} loading={false} />);
+    expect(screen.getByTestId('kpi-open-rate-value').textContent).toBe('—');
+    expect(screen.getByTestId('kpi-cost-per-reply-value').textContent).toBe('—');
+    expect(screen.getByTestId('kpi-sends').textContent).toContain('—');
+  });
+
+  it('keeps the layout with skeletons while loading', () => {
+    const { container } = render(<KpiGrid loading />);
+    expect(container.querySelectorAll('.kpi .skeleton')).toHaveLength(9);
+  });
+});
+
+describe('FreshnessBadge', () => {
+  const now = Date.parse('2025-12-07T12:00:00Z');
+  const views = (secondsAgo: number[]) => secondsAgo.map((s, i) => ({
+    view_name: `mv_${i}`, last_refreshed: new Date(now - s * 1000).toISOString(), age_seconds: s,
+  }));
+
+  it('says how old the oldest view is', () => {
+    vi.useFakeTimers({ now });
+    render(<FreshnessBadge freshness={views([60, 180])} initialNow={now} />);
+    expect(screen.getByTestId('freshness').textContent).toContain('Data as of 3 min ago');
+    expect(screen.getByTestId('freshness').dataset.stale).toBe('false');
+    vi.useRealTimers();
+  });
+
+  it('turns amber and explains itself past 10 minutes', () => {
+    vi.useFakeTimers({ now });
+    render(<FreshnessBadge freshness={views([60, 900])} initialNow={now} />);
+    expect(screen.getByTestId('freshness').dataset.stale).toBe('true');
+    expect(screen.getByTestId('freshness').textContent).toMatch(/15 min ago.*refresh may be failing/);
+    vi.useRealTimers();
+  });
+
+  it('computes age from refresh times, so it keeps counting between fetches', () => {
+    expect(oldestAgeSeconds(views([10, 20]), now + 60_000)).toBe(80);
+    expect(oldestAgeSeconds([], now)).toBeNull();
+  });
+});
+
+describe('ErrorBanner and EmptyState', () => {
+  it('shows the server\'s message and retries on request', () => {
+    const retry = vi.fn();
+    render(<ErrorBanner message="The database is unavailable." onRetry={retry} />);
+    expect(screen.getByRole('alert').textContent).toContain('The database is unavailable.');
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(retry).toHaveBeenCalledOnce();
+  });
+
+  it('offers the widest range with data', () => {
+    const widen = vi.fn();
+    render(<EmptyState onWidest={widen} widestLabel="Jan 1, 2025 – Dec 7, 2025" />);
+    expect(screen.getByTestId('empty-state').textContent).toContain('No data for this range');
+    fireEvent.click(screen.getByRole('button', { name: /Jan 1, 2025/ }));
+    expect(widen).toHaveBeenCalledOnce();
+  });
+});
