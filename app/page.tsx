@@ -5,6 +5,7 @@ import { getDashboard, listWorkspaces } from '@/lib/dashboard/aggregate';
 import { resolveFilters } from '@/lib/dashboard/filters';
 import { previousPeriod } from '@/lib/dashboard/query';
 import { getStore } from '@/lib/db';
+import { env } from '@/lib/env';
 import { ErrorBanner } from '@/components/ErrorBanner';
 import { StoreUnavailableError } from '@/lib/db/store';
 import { logEvent } from '@/lib/http/respond';
@@ -17,7 +18,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   let initial: DashboardInitial;
   try {
     const workspaces = await listWorkspaces(store);
-    const { query, notices } = resolveFilters(params, workspaces.workspaces);
+    const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), env().DASHBOARD_SOURCE);
     initial = { query, notices, workspaces, renderedAt: Date.now() };
     if (query) {
       const [current, previous] = await Promise.all([

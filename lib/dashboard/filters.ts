@@ -24,12 +24,17 @@ function single(params: Params, key: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function resolveFilters(params: Params, workspaces: WorkspacesResponse['workspaces'], today = new Date()): Filters {
+export function resolveFilters(
+  params: Params,
+  workspaces: WorkspacesResponse['workspaces'],
+  today = new Date(),
+  defaultSource: DashboardQuery['source'] = 'mv',
+): Filters {
   const notices: string[] = [];
   const first = workspaces[0];
   if (!first) return { query: null, notices };
   const wanted = single(params, 'workspace_id');
-  let workspace = workspaces.find((w) => w.workspace_id === wanted) ?? first;
+  const workspace = workspaces.find((w) => w.workspace_id === wanted) ?? first;
   if (wanted !== undefined && workspace.workspace_id !== wanted) {
     notices.push(`Workspace “${wanted.slice(0, 80)}” has no data; showing ${workspace.workspace_id}.`);
   }
@@ -44,13 +49,12 @@ export function resolveFilters(params: Params, workspaces: WorkspacesResponse['w
   if (from) range.set('from', from);
   if (to) range.set('to', to);
   try {
-    const query = parseDashboardQuery(range, { defaultSource: 'mv', today });
+    const query = parseDashboardQuery(range, { defaultSource, today });
     return { query: { ...query, campaign }, notices };
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     notices.push(`The date range in the address was not usable (${error.message.replace(/^Invalid [^:]+: /, '')}); showing the last 30 days.`);
-    workspace = workspace ?? first;
-    const query = parseDashboardQuery(new URLSearchParams({ workspace_id: workspace.workspace_id }), { defaultSource: 'mv', today });
+    const query = parseDashboardQuery(new URLSearchParams({ workspace_id: workspace.workspace_id }), { defaultSource, today });
     return { query: { ...query, campaign }, notices };
   }
 }
