@@ -89,7 +89,7 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
 
 const realSupabase = Boolean(process.env.SUPABASE_TEST_URL && process.env.SUPABASE_TEST_SERVICE_ROLE_KEY);
 describe('supabase store against a real Supabase project', () => {
-  it.runIf(realSupabase)('reads the freshness of the views (needs SUPABASE_TEST_URL, SUPABASE_TEST_SERVICE_ROLE_KEY and the migrations pushed)', async () => {
+  it.runIf(realSupabase)('reads the freshness of the views (runs when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are set and the migrations pushed)', async () => {
     const store = createSupabaseStore({ url: process.env.SUPABASE_TEST_URL ?? '', serviceRoleKey: process.env.SUPABASE_TEST_SERVICE_ROLE_KEY ?? '' });
     const rows = await viewFreshness(store);
     expect(rows.map((r) => r.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
