@@ -2,8 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../../scripts/lib/embedded-postgres';
-import { PROJECT_ROOT } from '../../scripts/lib/migrate';
+import { freePort } from './embedded-postgres';
+import { PROJECT_ROOT } from './migrate';
 
 const NEXT_BIN = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'next');
 

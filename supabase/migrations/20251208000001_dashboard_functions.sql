@@ -83,14 +83,23 @@ begin
     from raw_events r
     group by r.day
   ),
+  -- The contact rows of the scope: the campaign's, or the whole workspace's (campaign_name null).
+  -- Two branches rather than "is not distinct from", which no index can serve.
+  contact_rows as (
+    select c.day, c.previous_day, c.contacts
+    from public.mv_daily_contacts c
+    where p_source = 'mv' and p_campaign is null
+      and c.workspace_id = p_workspace_id and c.campaign_name is null and c.day between p_from and p_to
+    union all
+    select c.day, c.previous_day, c.contacts
+    from public.mv_daily_contacts c
+    where p_source = 'mv' and p_campaign is not null
+      and c.workspace_id = p_workspace_id and c.campaign_name = p_campaign and c.day between p_from and p_to
+  ),
   -- Distinct contacts per day (in the campaign, or anywhere in the workspace).
   daily_contacts as (
     select c.day, sum(c.contacts) as contacts
-    from public.mv_daily_contacts c
-    where p_source = 'mv'
-      and c.workspace_id = p_workspace_id
-      and c.campaign_name is not distinct from p_campaign
-      and c.day between p_from and p_to
+    from contact_rows c
     group by c.day
     union all
     select r.day, count(distinct r.contact_email)
@@ -100,12 +109,8 @@ begin
   -- Distinct contacts over the whole range, exactly (see mv_daily_contacts for why this is exact).
   range_contacts as (
     select coalesce(sum(c.contacts), 0) as contacts
-    from public.mv_daily_contacts c
-    where p_source = 'mv'
-      and c.workspace_id = p_workspace_id
-      and c.campaign_name is not distinct from p_campaign
-      and c.day between p_from and p_to
-      and c.previous_day < p_from
+    from contact_rows c
+    where p_source = 'mv' and c.previous_day < p_from
     union all
     select count(distinct r.contact_email) from raw_events r where p_source = 'raw'
   ),

@@ -1,0 +1,162 @@
+// The benchmark's measurements at one table size. Each function returns plain data for the report.
+import os from 'node:os';
+import pg from 'pg';
+import { refreshViews, type RefreshResult } from '../../../lib/admin/views';
+import { getDashboard } from '../../../lib/dashboard/aggregate';
+import { addDays, toDay, type DashboardQuery } from '../../../lib/dashboard/query';
+import { createPostgresStore } from '../../../lib/db/postgres';
+import { explain, SHAPES, SPEC_AFTER, SPEC_BEFORE, type ExplainResult, type ShapeName } from './probes';
+import { interleaved, round, summarize, timeIt, type Timing } from './stats';
+
+export interface Pair { raw: Timing; mv: Timing; ratio: number }
+export interface ApiShape { name: string; days: number; campaign: string | null }
+
+export const API_SHAPES: ApiShape[] = [
+  { name: 'summary 30 days, all campaigns', days: 30, campaign: null },
+  { name: 'summary 90 days, all campaigns', days: 90, campaign: null },
+  { name: 'summary 365 days, all campaigns', days: 365, campaign: null },
+  { name: '30 days, one campaign', days: 30, campaign: 'top' },
+  { name: '365 days, one campaign', days: 365, campaign: 'top' },
+];
+
+export interface Target { workspace: string; campaign: string; today: string }
+
+/** The busiest workspace and its busiest campaign: the heaviest realistic dashboard. */
+export async function pickTarget(client: pg.ClientBase): Promise<Target> {
+  const { rows } = await client.query(`
+    with busiest as (select workspace_id from mv_daily_stats group by 1 order by sum(sends) desc, 1 limit 1)
+    select b.workspace_id,
+           (select m.campaign_name from mv_daily_stats m where m.workspace_id = b.workspace_id
+            group by 1 order by sum(m.sends) desc, 1 limit 1) as campaign_name
+    from busiest b`);
+  return { workspace: rows[0].workspace_id, campaign: rows[0].campaign_name, today: toDay(new Date()) };
+}
+
+export function queryFor(target: Target, shape: ApiShape, source: 'mv' | 'raw'): DashboardQuery {
+  return {
+    workspace_id: target.workspace,
+    from: addDays(target.today, -(shape.days - 1)),
+    to: target.today,
+    campaign: shape.campaign === 'top' ? target.campaign : null,
+    source,
+  };
+}
+
+/** The spec's Testing SQL: COUNT over raw events vs SUM over the view, last 37 days. */
+export async function specSql(client: pg.ClientBase, today: string) {
+  const from = addDays(today, -36);
+  const runs: Array<{ before: ExplainResult; after: ExplainResult }> = [];
+  for (let i = 0; i < 5; i++) {
+    runs.push({
+      before: await explain(client, SPEC_BEFORE, [`${from}T00:00:00Z`, `${today}T23:59:59Z`]),
+      after: await explain(client, SPEC_AFTER, [from, today]),
+    });
+  }
+  const median = (pick: (r: (typeof runs)[number]) => number) => summarize(runs.map(pick)).median;
+  const last = runs.at(-1);
+  return {
+    range: { from, to: today },
+    before_ms: median((r) => r.before.execution_ms),
+    after_ms: median((r) => r.after.execution_ms),
+    ratio: round(median((r) => r.before.execution_ms) / median((r) => r.after.execution_ms), 1),
+    before_buffers: { hit: last?.before.shared_hit ?? 0, read: last?.before.shared_read ?? 0 },
+    after_buffers: { hit: last?.after.shared_hit ?? 0, read: last?.after.shared_read ?? 0 },
+  };
+}
+
+/** The spec's three query rows, raw vs views, 30 days of the busiest workspace. */
+export async function shapeQueries(client: pg.ClientBase, target: Target, iterations: number, step: () => void) {
+  const values = [target.workspace, addDays(target.today, -29), target.today, null];
+  const result = {} as Record<ShapeName, Pair>;
+  for (const name of Object.keys(SHAPES) as ShapeName[]) {
+    result[name] = await interleaved(() => client.query(SHAPES[name].raw, values), () => client.query(SHAPES[name].mv, values), iterations, step);
+  }
+  return result;
+}
+
+/** The whole dashboard answer through the app's own code (lib → store → SQL function). */
+export async function apiInProcess(url: string, target: Target, iterations: number, step: () => void) {
+  const store = createPostgresStore({ connectionString: url, max: 2 });
+  try {
+    const out: Array<{ shape: string } & Pair> = [];
+    for (const shape of API_SHAPES) {
+      const pair = await interleaved(
+        () => getDashboard(store, queryFor(target, shape, 'raw')),
+        () => getDashboard(store, queryFor(target, shape, 'mv')),
+        iterations, step);
+      out.push({ shape: shape.name, ...pair });
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+/** The same over HTTP against `next start` (production build). */
+export async function apiOverHttp(baseUrl: string, target: Target, iterations: number, step: () => void) {
+  const fetchQuery = async (query: DashboardQuery) => {
+    const params = new URLSearchParams({ workspace_id: query.workspace_id, from: query.from, to: query.to, source: query.source });
+    if (query.campaign) params.set('campaign', query.campaign);
+    const response = await fetch(`${baseUrl}/api/dashboard/aggregate?${params}`);
+    if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+  const out: Array<{ shape: string } & Pair> = [];
+  for (const shape of API_SHAPES) {
+    const pair = await interleaved(() => fetchQuery(queryFor(target, shape, 'raw')), () => fetchQuery(queryFor(target, shape, 'mv')), iterations, step);
+    out.push({ shape: shape.name, ...pair });
+  }
+  return out;
+}
+
+/** refresh_dashboard_views() end to end, a few times. */
+export async function refreshTimes(url: string, runs: number, step: () => void) {
+  const store = createPostgresStore({ connectionString: url, max: 1 });
+  try {
+    const results: Array<Extract<RefreshResult, { status: 'refreshed' }>> = [];
+    for (let i = 0; i < runs; i++) {
+      const result = await refreshViews(store);
+      if (result.status === 'refreshed') results.push(result);
+      step();
+    }
+    const perView = Object.fromEntries((results[0]?.views ?? []).map((v) => [
+      v.view_name, summarize(results.map((r) => r.views.find((x) => x.view_name === v.view_name)?.duration_ms ?? NaN)).median,
+    ]));
+    return { runs: results.length, total: summarize(results.map((r) => r.duration_ms)), per_view_median_ms: perView };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Dashboard reads (mv, 30 days) before and during a refresh: do readers wait for it? */
+export async function refreshUnderLoad(url: string, target: Target) {
+  const readers = createPostgresStore({ connectionString: url, max: 2 });
+  const refresher = createPostgresStore({ connectionString: url, max: 1 });
+  const query = queryFor(target, API_SHAPES[0] ?? { name: '', days: 30, campaign: null }, 'mv');
+  const read = async (until: () => boolean) => {
+    const samples: number[] = [];
+    while (!until() || samples.length < 20) samples.push(await timeIt(() => getDashboard(readers, query)));
+    return samples;
+  };
+  try {
+    const stopAt = Date.now() + 3_000;
+    const before = await read(() => Date.now() > stopAt);
+    let done = false;
+    const refresh = timeIt(() => refreshViews(refresher)).finally(() => { done = true; });
+    const during = await read(() => done);
+    return { reader_before: summarize(before), reader_during: summarize(during), refresh_ms: round(await refresh, 1) };
+  } finally {
+    await readers.close();
+    await refresher.close();
+  }
+}
+
+export function machine() {
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memory_gib: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    load_average: os.loadavg().map((l) => round(l, 2)),
+  };
+}

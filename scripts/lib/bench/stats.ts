@@ -1,0 +1,53 @@
+// Summary statistics of timing samples (milliseconds).
+export interface Timing {
+  n: number;
+  median: number;
+  p95: number;
+  p99: number;
+  min: number;
+}
+
+export function summarize(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+  return { n: sorted.length, median: round(median), p95: round(at(0.95)), p99: round(at(0.99)), min: round(sorted[0] ?? NaN) };
+}
+
+export function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/**
+ * Runs raw and mv alternately (raw, mv, raw, mv …) after warm-up, so both see the same machine
+ * load; returns both timings and the ratio of their medians.
+ */
+export async function interleaved(
+  raw: () => Promise<unknown>,
+  mv: () => Promise<unknown>,
+  iterations: number,
+  onStep?: () => void,
+): Promise<{ raw: Timing; mv: Timing; ratio: number }> {
+  for (let i = 0; i < 2; i++) {
+    await raw();
+    await mv();
+  }
+  const rawSamples: number[] = [];
+  const mvSamples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    rawSamples.push(await timeIt(raw));
+    mvSamples.push(await timeIt(mv));
+    onStep?.();
+  }
+  const rawTiming = summarize(rawSamples);
+  const mvTiming = summarize(mvSamples);
+  return { raw: rawTiming, mv: mvTiming, ratio: round(rawTiming.median / mvTiming.median, 1) };
+}
