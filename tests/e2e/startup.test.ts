@@ -1,6 +1,6 @@
 // The production server checks its environment once, at start-up, and names what is wrong.
 import { describe, expect, it } from 'vitest';
-import { startNextServer } from '../support/next-server';
+import { startNextServer } from '../../scripts/lib/next-server';
 
 describe('next start', () => {
   it('refuses to start without a database, naming the variables to set', async () => {

@@ -18,7 +18,7 @@ interface RefreshBody { status: string; duration_ms: number; views: Array<{ view
 interface FreshnessBody { stale: boolean; stale_after_seconds: number; freshness: Freshness[] }
 
 let client: pg.Client;
-let logs: ReturnType<typeof vi.spyOn>[] = [];
+let logs: Array<{ mock: { calls: unknown[][] }; mockRestore: () => void }> = [];
 
 function configure(vars: Record<string, string | undefined>) {
   for (const [key, value] of Object.entries(vars)) {

@@ -9,7 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../scripts/lib/embedded-postgres';
 import { seedDemoData } from '../../scripts/lib/demo-data';
 import { applyMigrations } from '../../scripts/lib/migrate';
-import { buildNext, startNextServer, type NextServer } from './next-server';
+import { buildNext, startNextServer, type NextServer } from '../../scripts/lib/next-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,11 +1,11 @@
 // lib/admin/auth.ts: who may refresh. Fails closed, compares in constant time, never mixes secrets.
 import { describe, expect, it } from 'vitest';
-import { authenticateRefresh, isVercelCron, secretsMatch } from '../../lib/admin/auth';
+import { authenticateRefresh, isVercelCron, secretsMatch, type RefreshSecrets } from '../../lib/admin/auth';
 
 const token = 't'.repeat(64);
 const cron = 'c'.repeat(48);
-const both = { refreshToken: token, cronSecret: cron };
-const auth = (headers: Record<string, string>, secrets = both) => authenticateRefresh(new Headers(headers), secrets);
+const both: RefreshSecrets = { refreshToken: token, cronSecret: cron };
+const auth = (headers: Record<string, string>, secrets: RefreshSecrets = both) => authenticateRefresh(new Headers(headers), secrets);
 
 describe('authenticateRefresh', () => {
   it('accepts the refresh token and the cron bearer', () => {
@@ -18,7 +18,7 @@ describe('authenticateRefresh', () => {
   });
 
   it('refuses wrong secrets, the wrong scheme, and one secret used as the other', () => {
-    for (const headers of [
+    const wrong: Array<Record<string, string>> = [
       { 'x-refresh-token': `${token}x` },
       { 'x-refresh-token': '' },
       { authorization: `Bearer ${cron.slice(1)}` },
@@ -27,7 +27,8 @@ describe('authenticateRefresh', () => {
       { authorization: `Bearer ${token}` },
       { 'x-refresh-token': cron },
       { 'x-refresh-token': token, authorization: 'Bearer wrong' },
-    ]) {
+    ];
+    for (const headers of wrong) {
       expect(auth(headers), JSON.stringify(headers)).toEqual({ outcome: 'invalid' });
     }
   });
