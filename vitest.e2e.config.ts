@@ -1,14 +1,9 @@
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import base from './vitest.config';
 
 // Tests over HTTP against `next start` (production build) and in a real Chromium.
 export default defineConfig({
-  resolve: {
-    alias: {
-      '@': import.meta.dirname,
-      'server-only': path.join(import.meta.dirname, 'tests/support/server-only.ts'),
-    },
-  },
+  resolve: base.resolve,
   test: {
     include: ['tests/e2e/**/*.test.ts'],
     globalSetup: ['tests/support/e2e-global-setup.ts'],

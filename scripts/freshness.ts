@@ -1,8 +1,7 @@
 // npm run freshness: the spec's freshness table (view_name | last_refreshed | age_seconds).
 import { parseArgs } from 'node:util';
 import { freshnessReport } from '../lib/admin/refresh-service';
-import { createPostgresStore } from '../lib/db/postgres';
-import { resolveDatabase } from './lib/database';
+import { runCommand, UsageError, withDatabaseStore } from './lib/cli';
 
 const HELP = `Usage: npm run freshness -- [--json] [--fail-if-stale] [--stale-after SECONDS]
 
@@ -11,7 +10,7 @@ Prints when each materialized view was last refreshed, on DATABASE_URL or the em
   --fail-if-stale    exit 2 when a view is older than the threshold (for monitors)
   --stale-after S    threshold in seconds (default STALE_AFTER_SECONDS or 600)`;
 
-async function main(): Promise<number> {
+runCommand('freshness', HELP, async () => {
   const { values } = parseArgs({
     options: {
       json: { type: 'boolean', default: false },
@@ -25,10 +24,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const staleAfter = Number(values['stale-after']);
-  if (!Number.isInteger(staleAfter) || staleAfter <= 0) throw new Error('--stale-after must be a positive whole number of seconds');
-  const database = await resolveDatabase({ migrate: false });
-  const store = createPostgresStore({ connectionString: database.url, max: 1 });
-  try {
+  if (!Number.isInteger(staleAfter) || staleAfter <= 0) throw new UsageError('--stale-after must be a positive whole number of seconds');
+  return withDatabaseStore({ migrate: false }, async (store) => {
     const report = await freshnessReport(store, staleAfter);
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));
@@ -43,16 +40,5 @@ async function main(): Promise<number> {
       if (report.stale) console.log(`\nA view is older than ${staleAfter} s: check the cron (npm run refresh refreshes now).`);
     }
     return report.stale && values['fail-if-stale'] ? 2 : 0;
-  } finally {
-    await store.close();
-    await database.release();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`freshness failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+  });
+});

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { refreshViews } from '../lib/admin/views';
 import { createPostgresStore } from '../lib/db/postgres';
+import { runCommand, UsageError } from './lib/cli';
 import { resolveDatabase, withClient } from './lib/database';
 import { seedDemoData } from './lib/demo-data';
 import { progress } from './lib/progress';
@@ -20,7 +21,7 @@ Options:
   --reset      delete all existing email_events and llm_usage first
   --help       show this help`;
 
-async function main(): Promise<number> {
+runCommand('seed', HELP, async () => {
   const { values } = parseArgs({
     options: {
       events: { type: 'string', default: '200000' },
@@ -63,13 +64,11 @@ async function main(): Promise<number> {
     await database.release();
   }
   return 0;
-}
+});
 
 async function resetData(client: pg.Client): Promise<void> {
   await client.query('truncate public.email_events, public.llm_usage restart identity');
 }
-
-class UsageError extends Error {}
 
 function wholeNumber(flag: string, raw: string | undefined): number {
   const value = Number(raw);
@@ -77,10 +76,3 @@ function wholeNumber(flag: string, raw: string | undefined): number {
   return value;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof UsageError ? `${error.message}\n\n${HELP}` : `seed failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
