@@ -210,7 +210,10 @@ begin
             from cost group by provider, model) b),
     'freshness', (
       select coalesce(jsonb_agg(jsonb_build_object(
-               'view_name', f.view_name, 'last_refreshed', f.last_refreshed, 'age_seconds', f.age_seconds)), '[]'::jsonb)
+               'view_name', f.view_name,
+               -- ISO 8601 in UTC whatever the session's TimeZone, like every other time in the answer.
+               'last_refreshed', to_char(f.last_refreshed at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+               'age_seconds', f.age_seconds)), '[]'::jsonb)
       from public.get_view_freshness() f)
   )
   into v_result

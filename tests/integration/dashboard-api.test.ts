@@ -56,6 +56,8 @@ describe('GET /api/dashboard/aggregate', () => {
     expect(body.sequence).toEqual([{ step: 1, sends: 2 }, { step: 2, sends: 1 }, { step: 3, sends: 0 }, { step: 4, sends: 0 }, { step: 5, sends: 0 }]);
     expect(body.cost_breakdown.map((row) => [row.provider, row.total_cost_usd, row.call_count])).toEqual([['anthropic', 1.5, 1], ['openai', 0.25, 1]]);
     expect(body.freshness.map((f) => f.view_name)).toContain('mv_daily_stats');
+    // The test database's TimeZone is Pacific/Chatham; times still come out in UTC.
+    for (const f of body.freshness) expect(f.last_refreshed).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
   });
 
   it('limits every figure, LLM cost too, to one campaign matched exactly (quotes, %, _ are data)', async () => {
