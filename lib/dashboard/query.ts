@@ -17,12 +17,16 @@ export interface DashboardQuery {
   source: DashboardSource;
 }
 
-/** Text that Postgres can store: no NUL and no other control characters. */
+/**
+ * Any text Postgres can store: every character is data (quotes, %, _, tabs, emoji), but a NUL byte
+ * cannot be in a text column, so no stored name can contain one. Length counts characters (code
+ * points), not UTF-16 units, so 200 emoji are allowed like 200 letters.
+ */
 const text = (name: string, max: number) =>
   z.string()
     .min(1, `${name} must not be empty`)
-    .max(max, `${name} must be at most ${max} characters`)
-    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), `${name} must not contain control characters`);
+    .refine((value) => [...value].length <= max, `${name} must be at most ${max} characters`)
+    .refine((value) => !value.includes('\u0000'), `${name} must not contain a NUL character`);
 
 const isoDay = (name: string) =>
   z.string()

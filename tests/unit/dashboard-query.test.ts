@@ -35,6 +35,20 @@ describe('parseDashboardQuery', () => {
     expect(parse('workspace_id=w&campaign=').campaign).toBeNull();
   });
 
+  it('takes any character in a campaign but NUL, and counts its length in characters', () => {
+    for (const name of ['tab\there', 'line\nbreak', '   ', '100% _off', 'Café ☕ 東京', '💥'.repeat(200)]) {
+      expect(parse(`workspace_id=w&campaign=${encodeURIComponent(name)}`).campaign).toBe(name);
+    }
+    expect(issuesOf(`workspace_id=w&campaign=${encodeURIComponent('💥'.repeat(201))}`)).toEqual(['campaign']);
+    expect(issuesOf('workspace_id=w&campaign=a%00b')).toEqual(['campaign']);
+  });
+
+  it('refuses repeated and unknown parameters, naming them', () => {
+    expect(issuesOf('workspace_id=w&workspace_id=v')).toEqual(['workspace_id']);
+    expect(issuesOf('workspace_id=w&campaign=a&campaign=b')).toEqual(['campaign']);
+    expect(issuesOf('workspace_id=w&campaing=a')).toEqual(['campaing']);
+  });
+
   it('accepts leap days only in leap years', () => {
     expect(parse('workspace_id=w&from=2024-02-29&to=2024-03-01').from).toBe('2024-02-29');
     expect(issuesOf('workspace_id=w&from=2025-02-29&to=2025-03-01')).toEqual(['from']);
