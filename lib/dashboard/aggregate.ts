@@ -38,6 +38,21 @@ export async function listWorkspaces(store: DatabaseStore): Promise<WorkspacesRe
   return workspacesResponseSchema.parse(await store.callValue('dashboard_workspaces'));
 }
 
+export type WorkspacesAnswer =
+  | { kind: 'data'; body: WorkspacesResponse; etag: string }
+  | { kind: 'not-modified'; etag: string };
+
+/**
+ * The workspace list with an ETag that is a hash of its content: it changes exactly when a view
+ * refresh changes what the filters offer, and costs one small query over the views either way.
+ */
+export async function getWorkspaces(store: DatabaseStore, ifNoneMatch?: string | null): Promise<WorkspacesAnswer> {
+  const body = await listWorkspaces(store);
+  const etag = `"ws-${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+  const matches = (ifNoneMatch ?? '').split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+  return matches ? { kind: 'not-modified', etag } : { kind: 'data', body, etag };
+}
+
 function queryKey(query: DashboardQuery): string {
   return createHash('sha256')
     .update(JSON.stringify([query.workspace_id, query.from, query.to, query.campaign, query.source]))
