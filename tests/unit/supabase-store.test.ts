@@ -6,6 +6,7 @@ import { setStoreForTests } from '../../lib/db';
 import { StoreUnavailableError } from '../../lib/db/store';
 import { createSupabaseStore } from '../../lib/db/supabase';
 import { viewFreshness } from '../../lib/admin/views';
+import { dashboardResponseSchema } from '../../lib/dashboard/response';
 import { callRoute } from '../support/routes';
 
 const SUPABASE_URL = 'https://project-ref.supabase.co';
@@ -45,6 +46,31 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
     expect(call?.body).toEqual({ p_workspace_id: 'w', p_from: '2025-01-01', p_to: '2025-01-02', p_campaign: null });
     expect(call?.headers.get('apikey')).toBe(KEY);
     expect(call?.headers.get('authorization')).toBe(`Bearer ${KEY}`);
+  });
+
+  it('carries the route\'s normalized query as the RPC arguments and answers with the function\'s JSON', async () => {
+    const zero = { sends: 0, opens: 0, clicks: 0, replies: 0, bounces: 0, opt_outs: 0, unique_contacts: 0 };
+    const answer = {
+      workspace_id: 'w', from: '2025-01-01', to: '2025-01-01', campaign: "O'Brien 100%", source: 'mv', data_version: 42,
+      summary: { ...zero, open_rate: null, click_rate: null, reply_rate: null, bounce_rate: null, opt_out_rate: null,
+        total_cost_usd: 0, llm_calls: 0, tokens_in: 0, tokens_out: 0 },
+      timeseries: [{ day: '2025-01-01', ...zero, cost_usd: 0, cost_by_provider: {} }],
+      sequence: [1, 2, 3, 4, 5].map((step) => ({ step, sends: 0 })),
+      cost_breakdown: [],
+      freshness: [{ view_name: 'mv_daily_stats', last_refreshed: '2025-01-01T00:00:00.000000Z', age_seconds: 3 }],
+    };
+    const postgrest = fakePostgrest({ status: 200, body: answer });
+    setStoreForTests(createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: postgrest.fetch }));
+    const query = new URLSearchParams({ workspace_id: 'w', from: '2025-01-01', to: '2025-01-01', campaign: "O'Brien 100%" });
+    const { status, body, headers } = await callRoute<Record<string, unknown>>(aggregate, `/api/dashboard/aggregate?${query}`);
+    expect(postgrest.calls.map((call) => [call.method, call.url])).toEqual([['POST', `${SUPABASE_URL}/rest/v1/rpc/dashboard_aggregate`]]);
+    expect(postgrest.calls[0]?.body).toEqual({
+      p_workspace_id: 'w', p_from: '2025-01-01', p_to: '2025-01-01', p_campaign: "O'Brien 100%", p_source: 'mv', p_known_version: null,
+    });
+    expect(status).toBe(200);
+    const { data_version: _version, ...contract } = answer;
+    expect(body).toEqual(contract);
+    expect(headers.get('etag')).toMatch(/^"mv-42-/);
   });
 
   it('returns the rows of a set-returning function', async () => {
@@ -93,5 +119,18 @@ describe('supabase store against a real Supabase project', () => {
     const store = createSupabaseStore({ url: process.env.SUPABASE_TEST_URL ?? '', serviceRoleKey: process.env.SUPABASE_TEST_SERVICE_ROLE_KEY ?? '' });
     const rows = await viewFreshness(store);
     expect(rows.map((r) => r.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
+  });
+
+  it.runIf(realSupabase)('answers GET /api/dashboard/aggregate through PostgREST (zeros for an unknown workspace, both sources)', async () => {
+    setStoreForTests(createSupabaseStore({ url: process.env.SUPABASE_TEST_URL ?? '', serviceRoleKey: process.env.SUPABASE_TEST_SERVICE_ROLE_KEY ?? '' }));
+    const workspace = `no-such-workspace-${Date.now()}`;
+    for (const source of ['mv', 'raw'] as const) {
+      const { status, body } = await callRoute(aggregate, `/api/dashboard/aggregate?workspace_id=${workspace}&from=2025-01-01&to=2025-01-07&source=${source}`);
+      expect(status).toBe(200);
+      const parsed = dashboardResponseSchema.parse(body);
+      expect(parsed.source).toBe(source);
+      expect(parsed.summary.sends).toBe(0);
+      expect(parsed.timeseries).toHaveLength(7);
+    }
   });
 });

@@ -227,6 +227,21 @@ describe('GET /api/dashboard/workspaces', () => {
     });
   });
 
+  it('carries an ETag of its content: 304 while unchanged, a new one once a refresh adds a workspace', async () => {
+    const first = await callRoute(workspaces, '/api/dashboard/workspaces');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"ws-/);
+    expect(first.headers.get('cache-control')).toBe('private, max-age=0, must-revalidate');
+    const again = await workspaces(new Request('http://localhost/api/dashboard/workspaces', { headers: { 'If-None-Match': `W/${etag ?? ''}` } }));
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    await insertEvents(client, [{ workspace_id: uniqueWorkspace('ws-etag'), campaign_name: 'Brand new', event_ts: '2025-03-04T09:00:00Z' }]);
+    await refreshViewsNow(client);
+    const changed = await callRoute(workspaces, '/api/dashboard/workspaces', { headers: { 'If-None-Match': etag ?? '' } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+
   it('answers 400 to parameters it does not take', async () => {
     expect((await callRoute(workspaces, '/api/dashboard/workspaces?workspace_id=x')).status).toBe(400);
   });
