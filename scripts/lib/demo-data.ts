@@ -100,6 +100,9 @@ async function prepare(client: ClientBase, seed: number, days: number, events: n
 
 // One enrollment = one contact entering one campaign's sequence of 1..7 steps. Each step sends,
 // and may be opened, then clicked; replies, bounces (step 1, ends the sequence) and opt-outs follow.
+// The "offset 0" fences stop the planner from flattening these subqueries: flattened, every use of
+// start_ts, sent_ts or open_ts re-evaluated its hashes and intervals (and every row its format()),
+// which made generation about 3x slower. The rows, and their order, are the same either way.
 const ENROLLMENTS = `
   select e, c.workspace_id, c.campaign_name, c.step_gap_days,
          format('%s.%s@%s', (array['alex','sam','maria','li','noah','emma','omar','yuki','lea','raj'])[1 + (contact % 10)],
@@ -112,7 +115,8 @@ const ENROLLMENTS = `
   from generate_series($1::bigint, $2::bigint - 1) e
   cross join seed_settings s
   cross join lateral (select floor(pg_temp.rnd(e, 2, s.seed) * s.contacts)::bigint as contact) k
-  join seed_campaigns c on c.idx = floor(pg_temp.rnd(e, 1, s.seed) * s.n_campaigns)::int`;
+  join seed_campaigns c on c.idx = floor(pg_temp.rnd(e, 1, s.seed) * s.n_campaigns)::int
+  offset 0`;
 
 const INSERT_EVENTS = `
   insert into public.email_events (workspace_id, campaign_name, contact_email, event_type, email_number, event_ts)
@@ -122,9 +126,9 @@ const INSERT_EVENTS = `
     from (${ENROLLMENTS}) en
     cross join lateral generate_series(1, en.steps) step
     cross join lateral (select en.start_ts + make_interval(days => (step - 1) * en.step_gap_days) as sent_ts,
-                               en.e * 8 + step as k) st
+                               en.e * 8 + step as k offset 0) st
     cross join lateral (select pg_temp.rnd(st.k, 11, en.seed) < 0.48 and not en.bounced as opened,
-                               st.sent_ts + make_interval(mins => floor(pg_temp.rnd(st.k, 21, en.seed) * 36 * 60)::int) as open_ts) o
+                               st.sent_ts + make_interval(mins => floor(pg_temp.rnd(st.k, 21, en.seed) * 36 * 60)::int) as open_ts offset 0) o
     cross join lateral (values
       ('sent',      st.sent_ts, true),
       ('bounced',   st.sent_ts + interval '4 minutes', en.bounced),
