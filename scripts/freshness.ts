@@ -6,19 +6,28 @@ import { runCommand, UsageError, withDatabaseStore } from './lib/cli';
 const HELP = `Usage: npm run freshness -- [--json] [--fail-if-stale] [--stale-after SECONDS]
 
 Prints when each materialized view was last refreshed, on DATABASE_URL or the embedded dev database.
-  --json             machine-readable output
-  --fail-if-stale    exit 2 when a view is older than the threshold (for monitors)
-  --stale-after S    threshold in seconds (default STALE_AFTER_SECONDS or 600)`;
+  --json             machine-readable output (the same report as GET /api/admin/refresh-views)
+  --fail-if-stale    exit 3 when a view is older than the threshold (for monitors)
+  --stale-after S    threshold in seconds (default STALE_AFTER_SECONDS or 600)
+Exit codes: 0 checked (fresh, or stale without --fail-if-stale), 3 stale, 2 usage error, 1 failure.`;
+
+/** Exit code of --fail-if-stale when a view is stale (2 already means a usage error). */
+const EXIT_STALE = 3;
 
 runCommand('freshness', HELP, async () => {
-  const { values } = parseArgs({
-    options: {
-      json: { type: 'boolean', default: false },
-      'fail-if-stale': { type: 'boolean', default: false },
-      'stale-after': { type: 'string', default: process.env.STALE_AFTER_SECONDS ?? '600' },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        json: { type: 'boolean', default: false },
+        'fail-if-stale': { type: 'boolean', default: false },
+        'stale-after': { type: 'string', default: process.env.STALE_AFTER_SECONDS || '600' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -30,15 +39,19 @@ runCommand('freshness', HELP, async () => {
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));
     } else {
-      const rows = report.freshness.map((v) => [v.view_name, v.last_refreshed.replace('T', ' ').slice(0, 19), String(v.age_seconds)]);
+      const rows = report.views.map((v) => [
+        v.view_name,
+        v.last_refreshed === null ? 'never' : v.last_refreshed.replace('T', ' ').slice(0, 19),
+        v.age_seconds === null ? '-' : String(v.age_seconds),
+      ]);
       const header = ['view_name', 'last_refreshed (UTC)', 'age_seconds'];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
       const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ');
       console.log(line(header));
       console.log(widths.map((w) => '-'.repeat(w)).join('-+-'));
-      report.freshness.forEach((view, i) => console.log(`${line(rows[i] ?? [])}${view.stale ? '  STALE' : ''}`));
+      report.views.forEach((view, i) => console.log(`${line(rows[i] ?? [])}${view.stale ? '  STALE' : ''}`));
       if (report.stale) console.log(`\nA view is older than ${staleAfter} s: check the cron (npm run refresh refreshes now).`);
     }
-    return report.stale && values['fail-if-stale'] ? 2 : 0;
+    return report.stale && values['fail-if-stale'] ? EXIT_STALE : 0;
   });
 });

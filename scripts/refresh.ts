@@ -1,14 +1,25 @@
 // npm run refresh: refresh the dashboard's materialized views now and print each view's duration.
+import { parseArgs } from 'node:util';
 import { refreshViews } from '../lib/admin/views';
-import { runCommand, withDatabaseStore } from './lib/cli';
+import { runCommand, UsageError, withDatabaseStore } from './lib/cli';
 
 const HELP = `Usage: npm run refresh
 
-Runs refresh_dashboard_views() on DATABASE_URL, or on the embedded dev database under .data/.
-Exit codes: 0 refreshed, 3 skipped because another refresh is running, 1 failed.`;
+Runs refresh_dashboard_views() on DATABASE_URL, or on the embedded dev database under .data/
+(applying pending migrations first), and prints how long each view took.
+Exit codes: 0 refreshed, 3 skipped because another refresh is running, 2 usage error, 1 failed.`;
+
+/** Another refresh holds the lock: nothing failed, but nothing was refreshed either. */
+const EXIT_SKIPPED = 3;
 
 runCommand('refresh', HELP, async () => {
-  if (process.argv.includes('--help')) {
+  let help: boolean | undefined;
+  try {
+    ({ values: { help } } = parseArgs({ options: { help: { type: 'boolean', default: false } } }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (help) {
     console.log(HELP);
     return 0;
   }
@@ -17,9 +28,9 @@ runCommand('refresh', HELP, async () => {
     const result = await refreshViews(store);
     if (result.status === 'skipped') {
       console.log(`Skipped: ${result.reason}.`);
-      return 3;
+      return EXIT_SKIPPED;
     }
-    const width = Math.max(...result.views.map((v) => v.view_name.length));
+    const width = Math.max('total'.length, ...result.views.map((v) => v.view_name.length));
     for (const view of result.views) console.log(`${view.view_name.padEnd(width)}  ${view.duration_ms.toFixed(1).padStart(9)} ms`);
     console.log(`${'total'.padEnd(width)}  ${result.duration_ms.toFixed(1).padStart(9)} ms`);
     return 0;

@@ -38,7 +38,8 @@ export function authenticateRefresh(headers: Headers, secrets: RefreshSecrets): 
     via = 'refresh-token';
   }
   if (authorization !== null) {
-    const bearer = /^Bearer (.+)$/.exec(authorization)?.[1];
+    // The scheme is required (a bare secret is refused) but case-insensitive, as RFC 7235 says.
+    const bearer = /^bearer +(\S+) *$/i.exec(authorization)?.[1];
     if (!bearer || !secrets.cronSecret || !secretsMatch(bearer, secrets.cronSecret)) return { outcome: 'invalid' };
     via ??= 'cron-secret';
   }

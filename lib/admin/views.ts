@@ -3,11 +3,15 @@
 import { z } from 'zod';
 import type { DatabaseStore } from '../db/store';
 
-export const viewFreshnessSchema = z.object({
-  view_name: z.string(),
-  last_refreshed: z.coerce.date().transform((date) => date.toISOString()),
-  age_seconds: z.coerce.number().int(),
-});
+// Both null when a view has no refresh on record, so it reads as stale, never as "0 seconds old":
+// z.coerce would turn null into 1970, and get_view_freshness() answers greatest(0, null) = 0.
+export const viewFreshnessSchema = z
+  .object({
+    view_name: z.string(),
+    last_refreshed: z.null().or(z.coerce.date().transform((date) => date.toISOString())),
+    age_seconds: z.null().or(z.coerce.number().int()),
+  })
+  .transform((view) => (view.last_refreshed === null ? { ...view, age_seconds: null } : view));
 export type ViewFreshness = z.infer<typeof viewFreshnessSchema>;
 
 export const refreshResultSchema = z.discriminatedUnion('status', [

@@ -1,5 +1,6 @@
 // The refresh route over HTTP against the production server (`next start`).
-import { describe, expect, it, inject } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, inject, vi } from 'vitest';
 
 const base = inject('baseUrl');
 const url = `${base}/api/admin/refresh-views`;
@@ -21,9 +22,40 @@ describe('refresh-views over HTTP (next start)', () => {
     expect((await cron.json()).status).toBe('refreshed');
     const freshness = await fetch(url);
     expect(freshness.status).toBe(200);
-    const report = await freshness.json();
-    expect(report.freshness.map((f: { view_name: string }) => f.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
+    const report = (await freshness.json()) as { stale: boolean; stale_after_seconds: number; views: Array<{ view_name: string; stale: boolean }> };
+    expect(report.views.map((f) => f.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
     expect(report.stale).toBe(false);
+    expect(report.stale_after_seconds).toBeGreaterThan(0);
+    // Just refreshed, so an uptime monitor's check passes.
+    const monitor = await fetch(`${url}?fail_if_stale=1`);
+    expect(monitor.status).toBe(200);
+    expect(freshness.headers.get('cache-control')).toContain('no-store');
+  });
+
+  it('answers 409 with Retry-After, at once, to a call made while a refresh is running', async () => {
+    const db = new pg.Client({ connectionString: inject('databaseUrl') });
+    await db.connect();
+    const blocker = new pg.Client({ connectionString: inject('databaseUrl') });
+    await blocker.connect();
+    try {
+      // Holding llm_usage stops the first refresh midway, until we let it go.
+      await blocker.query('begin');
+      await blocker.query('lock table public.llm_usage in access exclusive mode');
+      const first = fetch(url, { method: 'POST', headers: { 'x-refresh-token': inject('refreshToken') } });
+      await vi.waitFor(async () => {
+        const { rows } = await db.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%refresh_dashboard_views%'`);
+        expect(rows).toHaveLength(1);
+      }, { timeout: 20_000, interval: 50 });
+      const second = await fetch(url, { headers: { authorization: `Bearer ${inject('cronSecret')}` } });
+      expect(second.status).toBe(409);
+      expect(second.headers.get('retry-after')).toMatch(/^\d+$/);
+      await blocker.query('commit');
+      expect((await first).status).toBe(200);
+    } finally {
+      await blocker.query('rollback').catch(() => {});
+      await blocker.end();
+      await db.end();
+    }
   });
 
   it('a wrong bearer is 401 and the secret never appears in the answer', async () => {

@@ -13,6 +13,22 @@ describe('authenticateRefresh', () => {
     expect(auth({ authorization: `Bearer ${cron}` })).toEqual({ outcome: 'authorized', via: 'cron-secret' });
   });
 
+  it('reads the Bearer scheme case-insensitively, as RFC 7235 says', () => {
+    expect(auth({ authorization: `bearer ${cron}` })).toEqual({ outcome: 'authorized', via: 'cron-secret' });
+    expect(auth({ authorization: `BEARER  ${cron}` })).toEqual({ outcome: 'authorized', via: 'cron-secret' });
+  });
+
+  it('accepts both credentials together only when both are right', () => {
+    expect(auth({ 'x-refresh-token': token, authorization: `Bearer ${cron}` })).toEqual({ outcome: 'authorized', via: 'refresh-token' });
+    expect(auth({ 'x-refresh-token': 'wrong', authorization: `Bearer ${cron}` })).toEqual({ outcome: 'invalid' });
+  });
+
+  it('works with only one of the two secrets configured', () => {
+    expect(auth({ 'x-refresh-token': token }, { refreshToken: token })).toEqual({ outcome: 'authorized', via: 'refresh-token' });
+    expect(auth({ authorization: `Bearer ${cron}` }, { cronSecret: cron })).toEqual({ outcome: 'authorized', via: 'cron-secret' });
+    expect(auth({ authorization: `Bearer ${cron}` }, { refreshToken: token })).toEqual({ outcome: 'invalid' });
+  });
+
   it('is anonymous without credentials', () => {
     expect(auth({})).toEqual({ outcome: 'anonymous' });
   });
@@ -27,6 +43,10 @@ describe('authenticateRefresh', () => {
       { authorization: `Bearer ${token}` },
       { 'x-refresh-token': cron },
       { 'x-refresh-token': token, authorization: 'Bearer wrong' },
+      { authorization: 'Bearer' },
+      { authorization: 'Bearer ' },
+      { authorization: `Bearer ${cron} extra` },
+      { authorization: `Bearer${cron}` },
     ];
     for (const headers of wrong) {
       expect(auth(headers), JSON.stringify(headers)).toEqual({ outcome: 'invalid' });
@@ -46,6 +66,12 @@ describe('secretsMatch', () => {
     expect(secretsMatch('abc', 'abc')).toBe(true);
     expect(secretsMatch('abc', 'abcd')).toBe(false);
     expect(secretsMatch('', 'abc')).toBe(false);
+    expect(secretsMatch('abc', 'abC')).toBe(false);
+  });
+
+  it('refuses a prefix of the right secret, or the secret with a character added', () => {
+    expect(secretsMatch(token.slice(0, 32), token)).toBe(false);
+    expect(secretsMatch(`${token}\n`, token)).toBe(false);
   });
 });
 
