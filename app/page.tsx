@@ -1,25 +1,28 @@
 // The dashboard page. The server renders the first view with its numbers already in it (through
 // the same store as the API), then hands it to SWR in the browser as fallback data.
+import { headers } from 'next/headers';
 import { DashboardView, type DashboardInitial } from '@/components/DashboardView';
-import { getDashboard, listWorkspaces } from '@/lib/dashboard/aggregate';
-import { resolveFilters } from '@/lib/dashboard/filters';
-import { previousPeriod } from '@/lib/dashboard/query';
-import { getStore } from '@/lib/db';
-import { env } from '@/lib/env';
 import { ErrorBanner } from '@/components/ErrorBanner';
+import { getDashboard, listWorkspaces } from '@/lib/dashboard/aggregate';
+import { previousPeriod } from '@/lib/dashboard/days';
+import { resolveFilters } from '@/lib/dashboard/filters';
+import { pickLocale } from '@/lib/dashboard/locale';
+import { getStore } from '@/lib/db';
 import { StoreUnavailableError } from '@/lib/db/store';
+import { env } from '@/lib/env';
 import { logEvent } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const params = await searchParams;
+  const [params, requestHeaders] = await Promise.all([searchParams, headers()]);
+  const locale = pickLocale(requestHeaders.get('accept-language'));
   const store = getStore();
   let initial: DashboardInitial;
   try {
     const workspaces = await listWorkspaces(store);
     const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), env().DASHBOARD_SOURCE);
-    initial = { query, notices, workspaces, renderedAt: Date.now() };
+    initial = { query, notices, workspaces, renderedAt: Date.now(), locale };
     if (query) {
       const [current, previous] = await Promise.all([
         getDashboard(store, query),

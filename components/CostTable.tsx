@@ -25,7 +25,7 @@ export function CostTable({ rows }: { rows: CostBreakdownRow[] }) {
   });
   if (rows.length === 0) return <p className="muted">No LLM usage in this range.</p>;
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" role="region" aria-label="LLM cost by model (scrolls sideways)" tabIndex={0}>
       <table className="cost-table" data-testid="cost-table">
         <thead>
           <tr>

@@ -1,20 +1,18 @@
 'use client';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { previousPeriod } from '@/lib/dashboard/days';
 import { filtersToSearch, resolveFilters, widestRangeWithData } from '@/lib/dashboard/filters';
 import { formatDay } from '@/lib/dashboard/format';
-import { previousPeriod, type DashboardQuery } from '@/lib/dashboard/query';
+import type { DashboardQuery } from '@/lib/dashboard/query';
 import type { DashboardResponse, WorkspacesResponse } from '@/lib/dashboard/response';
-import { useDashboard, useWorkspaces } from '@/lib/swr/use-dashboard';
-import { ChartCard } from './ChartCard';
-import { CostChart } from './CostChart';
-import { CostTable } from './CostTable';
+import { useDashboard } from '@/lib/swr/use-dashboard';
+import { useWorkspaces } from '@/lib/swr/use-workspaces';
+import { DashboardCharts } from './DashboardCharts';
 import { EmptyState } from './EmptyState';
 import { ErrorBanner } from './ErrorBanner';
 import { FilterBar } from './FilterBar';
 import { FreshnessBadge } from './FreshnessBadge';
 import { KpiGrid } from './KpiGrid';
-import { SequenceChart } from './SequenceChart';
-import { TrendChart } from './TrendChart';
 
 export interface DashboardInitial {
   query: DashboardQuery | null;
@@ -23,20 +21,30 @@ export interface DashboardInitial {
   current?: DashboardResponse;
   previous?: DashboardResponse;
   renderedAt: number;
+  /** Chosen on the server from Accept-Language, so server and browser format dates alike. */
+  locale: string;
 }
 
 const sameQuery = (a: DashboardQuery | null, b: DashboardQuery | null) =>
   a !== null && b !== null && filtersToSearch(a) === filtersToSearch(b);
 
+/** True when a range has nothing at all to show (no email activity, no LLM usage). */
+export function isEmptyRange(data: DashboardResponse): boolean {
+  const s = data.summary;
+  return s.sends + s.opens + s.clicks + s.replies + s.bounces + s.opt_outs + s.llm_calls === 0;
+}
+
 /** The dashboard: filters in the URL, data through SWR, first view handed over by the server. */
 export function DashboardView({ initial }: { initial: DashboardInitial }) {
+  const { locale } = initial;
   const [query, setQuery] = useState(initial.query);
   const [notices, setNotices] = useState(initial.notices);
   const { data: workspaces } = useWorkspaces(initial.workspaces);
   const list = workspaces?.workspaces ?? initial.workspaces.workspaces;
   const previousQuery = useMemo(() => (query ? { ...query, ...previousPeriod(query) } : null), [query]);
-  const current = useDashboard(query, sameQuery(query, initial.query) ? initial.current : undefined);
-  const previous = useDashboard(previousQuery, sameQuery(query, initial.query) ? initial.previous : undefined);
+  const isInitial = sameQuery(query, initial.query);
+  const current = useDashboard(query, isInitial ? initial.current : undefined);
+  const previous = useDashboard(previousQuery, isInitial ? initial.previous : undefined);
 
   const change = useCallback((next: DashboardQuery) => {
     setQuery(next);
@@ -47,54 +55,50 @@ export function DashboardView({ initial }: { initial: DashboardInitial }) {
   // Back and Forward move through filter states; the address is the source of truth.
   useEffect(() => {
     const onPop = () => {
-      const resolved = resolveFilters(Object.fromEntries(new URLSearchParams(window.location.search)), list);
+      const resolved = resolveFilters(Object.fromEntries(new URLSearchParams(window.location.search)), list, new Date(), initial.query?.source);
       setQuery(resolved.query);
       setNotices(resolved.notices);
     };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
-  }, [list]);
+  }, [list, initial.query?.source]);
 
   if (!query) {
-    return <main className="page"><h1>Campaign analytics</h1><EmptyState widestLabel="" /></main>;
+    return (
+      <main className="page">
+        <h1>Campaign analytics</h1>
+        <EmptyState title="No data yet." detail="No workspace has sent an email or recorded LLM usage. Seed demo data with npm run seed, or wait for the first events." />
+      </main>
+    );
   }
   const data = current.data;
-  const loading = !data;
-  const empty = data && data.summary.sends === 0 && data.summary.llm_calls === 0 && data.summary.opens === 0;
   const workspace = list.find((w) => w.workspace_id === query.workspace_id);
   const widest = workspace ? widestRangeWithData(workspace, query.campaign) : null;
+  const range = (r: { from: string; to: string }) => `${formatDay(r.from, { year: true, locale })} – ${formatDay(r.to, { year: true, locale })}`;
+  const retry = () => {
+    void current.mutate();
+    void previous.mutate();
+  };
 
   return (
-    <main className="page" data-testid="dashboard" data-ready={data && !current.isLoading ? 'true' : 'false'}>
+    <main className="page" data-testid="dashboard" data-ready={data && !current.isLoading ? 'true' : 'false'} aria-busy={current.isValidating}>
       <header className="page-header">
         <div>
           <h1>Campaign analytics</h1>
-          <p className="muted">{formatDay(query.from, { year: true })} – {formatDay(query.to, { year: true })} (UTC){current.isValidating && data ? ' · updating…' : ''}</p>
+          <p className="muted">
+            {range(query)} (UTC){current.isValidating && data ? <span aria-live="polite"> · updating…</span> : null}
+          </p>
         </div>
         {data ? <FreshnessBadge freshness={data.freshness} initialNow={initial.renderedAt} /> : null}
       </header>
       <FilterBar query={query} workspaces={list} onChange={change} />
       {notices.map((notice) => <div key={notice} className="banner notice" role="status" data-testid="notice">{notice}</div>)}
-      {current.error ? <ErrorBanner message={current.error.message} onRetry={() => { void current.mutate(); void previous.mutate(); }} /> : null}
-      {empty ? (
-        <EmptyState onWidest={widest ? () => change({ ...query, ...widest }) : undefined}
-          widestLabel={widest ? `${formatDay(widest.from, { year: true })} – ${formatDay(widest.to, { year: true })}` : undefined} />
+      {current.error ? <ErrorBanner message={current.error.message} onRetry={retry} /> : null}
+      {data && isEmptyRange(data) ? (
+        <EmptyState onWidest={widest ? () => change({ ...query, ...widest }) : undefined} widestLabel={widest ? range(widest) : undefined} />
       ) : null}
-      <KpiGrid current={data?.summary} previous={previous.data?.summary} loading={loading} />
-      <div className="grid">
-        <ChartCard id="trend-chart" title="Engagement per day" subtitle="Sends, opens, clicks and replies" loading={loading} wide>
-          {data ? <TrendChart timeseries={data.timeseries} /> : null}
-        </ChartCard>
-        <ChartCard id="sequence-chart" title="Sequence steps" subtitle="Sends per email of the sequence, with drop-off" loading={loading}>
-          {data ? <SequenceChart sequence={data.sequence} /> : null}
-        </ChartCard>
-        <ChartCard id="cost-chart" title="LLM cost per day" subtitle="Stacked by provider" loading={loading}>
-          {data ? <CostChart timeseries={data.timeseries} /> : null}
-        </ChartCard>
-        <ChartCard id="cost-table" title="LLM cost by model" loading={loading} height={120} wide>
-          {data ? <CostTable rows={data.cost_breakdown} /> : null}
-        </ChartCard>
-      </div>
+      <KpiGrid current={data?.summary} previous={previous.data?.summary} loading={!data} />
+      <DashboardCharts data={data} locale={locale} />
     </main>
   );
 }

@@ -1,8 +1,14 @@
-/** No data in the chosen range; offers the widest range that has some. */
-export function EmptyState({ onWidest, widestLabel }: { onWidest?: () => void; widestLabel?: string }) {
+/** Nothing to show; offers the widest range that has data, when there is one. */
+export function EmptyState(props: { title?: string; detail?: string; onWidest?: () => void; widestLabel?: string }) {
+  const {
+    title = 'No data for this range.',
+    detail = 'Nothing was sent and no LLM usage was recorded between these dates.',
+    onWidest,
+    widestLabel,
+  } = props;
   return (
-    <div className="empty" data-testid="empty-state">
-      <p><strong>No data for this range.</strong> Nothing was sent and no LLM usage was recorded between these dates.</p>
+    <div className="empty" data-testid="empty-state" role="status">
+      <p><strong>{title}</strong> {detail}</p>
       {onWidest ? <button type="button" onClick={onWidest}>Show {widestLabel ?? 'the widest range with data'}</button> : null}
     </div>
   );

@@ -1,7 +1,8 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { presetOf, presetRange, RANGE_PRESETS } from '@/lib/dashboard/filters';
-import { daysBetween, MAX_SPAN_DAYS, type DashboardQuery } from '@/lib/dashboard/query';
+import { rangeProblem } from '@/lib/dashboard/days';
+import type { DashboardQuery } from '@/lib/dashboard/query';
 import type { WorkspacesResponse } from '@/lib/dashboard/response';
 
 interface Props {
@@ -20,8 +21,7 @@ export function FilterBar({ query, workspaces, onChange }: Props) {
     setFrom(query.from);
     setTo(query.to);
   }, [query.from, query.to]);
-  const customProblem =
-    !from || !to ? 'Pick both dates.' : from > to ? 'The start is after the end.' : daysBetween(from, to) + 1 > MAX_SPAN_DAYS ? `At most ${MAX_SPAN_DAYS} days.` : null;
+  const customProblem = !from || !to ? 'Pick both dates.' : rangeProblem(from, to);
 
   return (
     <form className="filters" aria-label="Filters" onSubmit={(event) => {

@@ -1,4 +1,5 @@
 import { formatChange } from '@/lib/dashboard/format';
+import { Skeleton } from './Skeleton';
 
 export interface Kpi {
   id: string;
@@ -17,7 +18,7 @@ export function KpiCard({ kpi, loading }: { kpi: Kpi; loading: boolean }) {
     <div className="kpi" data-testid={`kpi-${kpi.id}`} title={kpi.hint}>
       <div className="kpi-label">{kpi.label}</div>
       {loading ? (
-        <div className="skeleton kpi-skeleton" aria-hidden="true" />
+        <Skeleton height={44} className="kpi-skeleton" />
       ) : (
         <>
           <div className="kpi-value" data-testid={`kpi-${kpi.id}-value`}>{kpi.value}</div>

@@ -25,7 +25,7 @@ export function KpiGrid({ current, previous, loading }: { current?: DashboardSum
       ]
     : [];
   return (
-    <section className="kpis" aria-label="Key figures">
+    <section className="kpis" aria-label="Key figures" aria-busy={loading} data-testid={loading && kpis.length === 0 ? "kpis-loading" : "kpis"}>
       {loading && kpis.length === 0
         ? Array.from({ length: 9 }, (_, i) => <KpiCard key={i} loading kpi={{ id: `loading-${i}`, label: '\u00a0', value: '', change: null, higherIsBetter: true }} />)
         : kpis.map((kpi) => <KpiCard key={kpi.id} kpi={kpi} loading={false} />)}

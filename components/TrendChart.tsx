@@ -14,7 +14,7 @@ const SERIES = [
 type SeriesKey = (typeof SERIES)[number]['key'];
 
 /** Sends, opens, clicks and replies per day; the legend's buttons hide or show a series. */
-export function TrendChart({ timeseries }: { timeseries: TimeseriesPoint[] }) {
+export function TrendChart({ timeseries, locale }: { timeseries: TimeseriesPoint[]; locale?: string }) {
   const [hidden, setHidden] = useState<Set<SeriesKey>>(new Set());
   const toggle = (key: SeriesKey) =>
     setHidden((current) => {
@@ -37,10 +37,10 @@ export function TrendChart({ timeseries }: { timeseries: TimeseriesPoint[] }) {
       <ResponsiveContainer width="100%" height={260}>
         <LineChart data={timeseries} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="var(--grid)" vertical={false} />
-          <XAxis dataKey="day" ticks={ticks} tickFormatter={(day: string) => formatDay(day)} tick={axisStyle} minTickGap={16} />
+          <XAxis dataKey="day" ticks={ticks} tickFormatter={(day: string) => formatDay(day, { locale })} tick={axisStyle} minTickGap={16} />
           <YAxis tickFormatter={(v: number) => formatCount(v)} tick={axisStyle} width={56} allowDecimals={false} />
           <Tooltip
-            labelFormatter={(day) => formatDay(String(day), { year: true })}
+            labelFormatter={(day) => formatDay(String(day), { year: true, locale })}
             formatter={(value, name) => [formatCount(Number(value)), String(name)]}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', borderRadius: 8 }}
           />

@@ -16,3 +16,14 @@ export function dayTicks(days: string[]): string[] | undefined {
 }
 
 export const axisStyle = { fontSize: 12, fill: 'var(--muted)' } as const;
+
+/** Round axis ticks from 0 (0, 100, 200, …), steps of 1, 2 or 5 × 10ⁿ; at most about five of them. */
+export function niceTicks(max: number, count = 4): number[] {
+  if (!(max > 0)) return [0, 1];
+  const rough = max / count;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 5, 10].find((m) => m * power >= rough) ?? 10) * power;
+  const ticks: number[] = [];
+  for (let tick = 0; tick < max + step; tick += step) ticks.push(Number(tick.toPrecision(12)));
+  return ticks;
+}

@@ -1,8 +1,9 @@
 // The page's filters, read from the URL: workspace, campaign and range, each falling back to a
 // default with a notice when the URL holds something unusable. Used by the server render and
 // the browser alike, so both agree on what a URL means.
-import { HttpError } from '../http/respond';
-import { addDays, daysBetween, parseDashboardQuery, toDay, type DashboardQuery } from './query';
+// Pure (no server imports): the browser bundle includes it.
+import { addDays, DEFAULT_SPAN_DAYS, daysBetween, isDay, rangeProblem, toDay } from './days';
+import type { DashboardQuery } from './query';
 import type { WorkspacesResponse } from './response';
 
 export interface Filters {
@@ -43,20 +44,27 @@ export function resolveFilters(
     notices.push(`Campaign “${campaign.slice(0, 80)}” is not in ${workspace.workspace_id}; showing all campaigns.`);
     campaign = null;
   }
-  const range = new URLSearchParams({ workspace_id: workspace.workspace_id });
-  const from = single(params, 'from');
-  const to = single(params, 'to');
-  if (from) range.set('from', from);
-  if (to) range.set('to', to);
-  try {
-    const query = parseDashboardQuery(range, { defaultSource, today });
-    return { query: { ...query, campaign }, notices };
-  } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
-    notices.push(`The date range in the address was not usable (${error.message.replace(/^Invalid [^:]+: /, '')}); showing the last 30 days.`);
-    const query = parseDashboardQuery(new URLSearchParams({ workspace_id: workspace.workspace_id }), { defaultSource, today });
-    return { query: { ...query, campaign }, notices };
-  }
+  const range = resolveRange(single(params, 'from'), single(params, 'to'), today);
+  if (range.notice) notices.push(range.notice);
+  return { query: { workspace_id: workspace.workspace_id, from: range.from, to: range.to, campaign, source: defaultSource }, notices };
+}
+
+/** The range in the address, with the API's defaults; an unusable one becomes the last 30 days. */
+function resolveRange(from: string | undefined, to: string | undefined, now: Date): { from: string; to: string; notice?: string } {
+  const today = toDay(now);
+  const fallback = { from: addDays(today, -(DEFAULT_SPAN_DAYS - 1)), to: today };
+  if (!from && !to) return fallback;
+  const malformed = [from, to].find((day) => day && !isDay(day));
+  if (malformed) return { ...fallback, notice: unusable(`“${malformed.slice(0, 40)}” is not a date like 2025-11-01`) };
+  const end = to || (from && from > today ? from : today);
+  const start = from || addDays(end, -(DEFAULT_SPAN_DAYS - 1));
+  const problem = rangeProblem(start, end);
+  if (problem === null) return { from: start, to: end };
+  return { ...fallback, notice: unusable(problem) };
+}
+
+function unusable(problem: string): string {
+  return `The date range in the address was not usable (${problem}); showing the last ${DEFAULT_SPAN_DAYS} days.`;
 }
 
 /** The URL search string for a query (what the page pushes to the address bar). */

@@ -3,7 +3,7 @@
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const smallUsd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 4, maximumFractionDigits: 4 });
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 });
 
 /** 12,345 */
 export function formatCount(value: number): string {
@@ -54,4 +54,15 @@ export function formatAge(seconds: number): string {
 export function formatDay(day: string, options: { year?: boolean; locale?: string } = {}): string {
   const date = new Date(`${day}T00:00:00Z`);
   return date.toLocaleDateString(options.locale, { month: 'short', day: 'numeric', year: options.year ? 'numeric' : undefined, timeZone: 'UTC' });
+}
+
+const usdTickSmall = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 3 });
+const usdTickLarge = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 });
+const usdTickMid = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 0, maximumFractionDigits: 2 });
+
+/** Axis ticks in USD: $0.025 stays $0.025 (not a rounded $0.03), $1,500 reads $1.5K. */
+export function formatUsdTick(value: number): string {
+  const size = Math.abs(value);
+  if (size >= 10_000) return usdTickLarge.format(value);
+  return size >= 1 ? usdTickMid.format(value) : usdTickSmall.format(value);
 }

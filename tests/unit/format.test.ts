@@ -1,8 +1,11 @@
 // Formatting for people and the period-over-period arithmetic.
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatChange, formatCount, formatDay, formatRate, formatTokens, formatUsd, periodChange } from '../../lib/dashboard/format';
+import { previousPeriod, rangeProblem } from '../../lib/dashboard/days';
+import { formatAge, formatChange, formatCount, formatDay, formatRate, formatTokens, formatUsd, formatUsdTick, periodChange } from '../../lib/dashboard/format';
+import { pickLocale } from '../../lib/dashboard/locale';
 import { presetOf, presetRange, resolveFilters, widestRangeWithData } from '../../lib/dashboard/filters';
 import { dropOffs } from '../../components/SequenceChart';
+import { niceTicks } from '../../components/chart-theme';
 
 const nbsp = '\u00a0';
 
@@ -16,6 +19,22 @@ describe('formatting', () => {
     expect(formatUsd(0)).toBe('$0.00');
     expect(formatTokens(1_234_567)).toBe('1.2M');
     expect(formatTokens(950)).toBe('950');
+  });
+
+  it('labels money axes without rounding ticks into each other', () => {
+    expect(formatUsdTick(0.025)).toBe('$0.025');
+    expect(formatUsdTick(0.05)).toBe('$0.05');
+    expect(formatUsdTick(0)).toBe('$0.00');
+    expect(formatUsdTick(12.5)).toBe('$12.5');
+    expect(formatUsdTick(25_000)).toBe('$25K');
+  });
+
+  it('formats dates in the locale the browser asks for, falling back to en-US', () => {
+    expect(pickLocale('de-DE,de;q=0.9,en;q=0.8')).toBe('de-DE');
+    expect(pickLocale('*')).toBe('en-US');
+    expect(pickLocale(null)).toBe('en-US');
+    expect(pickLocale('not a tag!!, fr')).toBe('fr');
+    expect(formatDay('2025-11-03', { locale: pickLocale('de-DE') })).toBe('3. Nov.');
   });
 
   it('says how old data is', () => {
@@ -40,6 +59,13 @@ describe('period-over-period change', () => {
     expect(formatChange(0.125)).toBe(`▲ 12.5${nbsp}%`);
     expect(formatChange(-0.03)).toBe(`▼ 3.0${nbsp}%`);
     expect(formatChange(null)).toBe('—');
+  });
+
+  it('compares with the period of the same length just before', () => {
+    expect(previousPeriod({ from: '2025-11-08', to: '2025-12-07' })).toEqual({ from: '2025-10-09', to: '2025-11-07' });
+    expect(previousPeriod({ from: '2025-03-01', to: '2025-03-01' })).toEqual({ from: '2025-02-28', to: '2025-02-28' });
+    // 2024 is a leap year: its 366 days compare with the 366 days before.
+    expect(previousPeriod({ from: '2024-01-01', to: '2024-12-31' })).toEqual({ from: '2022-12-31', to: '2023-12-31' });
   });
 });
 
@@ -71,6 +97,22 @@ describe('filters from the URL', () => {
     expect(fixed.notices).toHaveLength(3);
   });
 
+  it('explains each kind of unusable range and falls back to the last 30 days', () => {
+    const last30 = { from: '2025-11-08', to: '2025-12-07' };
+    for (const [params, reason] of [
+      [{ to: 'nope' }, /“nope” is not a date/],
+      [{ from: '2025-12-01', to: '2025-11-01' }, /start is after the end/],
+      [{ from: '2023-01-01', to: '2025-01-01' }, /more than 366 days/],
+    ] as const) {
+      const resolved = resolveFilters(params, workspaces, today);
+      expect(resolved.query).toMatchObject(last30);
+      expect(resolved.notices).toEqual([expect.stringMatching(reason)]);
+    }
+    expect(resolveFilters({ from: '2025-12-01' }, workspaces, today).query).toMatchObject({ from: '2025-12-01', to: '2025-12-07' });
+    expect(resolveFilters({ to: '2025-06-30' }, workspaces, today).query).toMatchObject({ from: '2025-06-01', to: '2025-06-30' });
+    expect(rangeProblem('2024-01-01', '2024-12-31')).toBeNull();
+  });
+
   it('knows presets and the widest range with data', () => {
     expect(presetRange(7, today)).toEqual({ from: '2025-12-01', to: '2025-12-07' });
     expect(presetOf({ from: '2025-12-01', to: '2025-12-07' }, today)).toBe('7d');
@@ -79,5 +121,14 @@ describe('filters from the URL', () => {
     if (!acme) throw new Error('fixture missing');
     expect(widestRangeWithData(acme, null)).toEqual({ from: '2025-01-01', to: '2025-12-07' });
     expect(widestRangeWithData(acme, 'Alpha')).toEqual({ from: '2025-06-01', to: '2025-06-30' });
+  });
+});
+
+describe('chart axes', () => {
+  it('use round ticks from zero that cover the largest value', () => {
+    expect(niceTicks(376)).toEqual([0, 100, 200, 300, 400]);
+    expect(niceTicks(9)).toEqual([0, 5, 10]);
+    expect(niceTicks(12_345)).toEqual([0, 5000, 10_000, 15_000]);
+    expect(niceTicks(0)).toEqual([0, 1]);
   });
 });
