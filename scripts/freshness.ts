@@ -50,7 +50,7 @@ runCommand('freshness', HELP, async () => {
       console.log(line(header));
       console.log(widths.map((w) => '-'.repeat(w)).join('-+-'));
       report.views.forEach((view, i) => console.log(`${line(rows[i] ?? [])}${view.stale ? '  STALE' : ''}`));
-      if (report.stale) console.log(`\nA view is older than ${staleAfter} s: check the cron (npm run refresh refreshes now).`);
+      if (report.stale) console.log(`\nA view is stale (older than ${staleAfter} s, or never refreshed): check the cron (npm run refresh refreshes now).`);
     }
     return report.stale && values['fail-if-stale'] ? EXIT_STALE : 0;
   });
