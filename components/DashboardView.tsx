@@ -39,6 +39,9 @@ export function DashboardView({ initial }: { initial: DashboardInitial }) {
   const { locale } = initial;
   const [query, setQuery] = useState(initial.query);
   const [notices, setNotices] = useState(initial.notices);
+  // How far this browser's clock is from the server's, measured once at hydration.
+  const [clockOffsetMs, setClockOffsetMs] = useState(0);
+  useEffect(() => setClockOffsetMs(Date.now() - initial.renderedAt), [initial.renderedAt]);
   const { data: workspaces } = useWorkspaces(initial.workspaces);
   const list = workspaces?.workspaces ?? initial.workspaces.workspaces;
   const previousQuery = useMemo(() => (query ? { ...query, ...previousPeriod(query) } : null), [query]);
@@ -89,7 +92,7 @@ export function DashboardView({ initial }: { initial: DashboardInitial }) {
             {range(query)} (UTC){current.isValidating && data ? <span aria-live="polite"> · updating…</span> : null}
           </p>
         </div>
-        {data ? <FreshnessBadge freshness={data.freshness} initialNow={initial.renderedAt} /> : null}
+        {data ? <FreshnessBadge freshness={data.freshness} initialNow={initial.renderedAt} clockOffsetMs={clockOffsetMs} /> : null}
       </header>
       <FilterBar query={query} workspaces={list} onChange={change} />
       {notices.map((notice) => <div key={notice} className="banner notice" role="status" data-testid="notice">{notice}</div>)}

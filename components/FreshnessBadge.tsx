@@ -13,14 +13,20 @@ export function oldestAgeSeconds(freshness: FreshnessRow[], now: number): number
   return Math.max(0, Math.floor((now - oldest) / 1000));
 }
 
-/** "Data as of 3 min ago"; amber with an explanation once the views are older than 10 minutes. */
-export function FreshnessBadge({ freshness, initialNow }: { freshness: FreshnessRow[]; initialNow: number }) {
+/**
+ * "Data as of 3 min ago"; amber with an explanation once the views are older than 10 minutes.
+ * Ages count on the server's clock: `initialNow` is the server's time of the first render (so the
+ * server and hydration agree), `clockOffsetMs` how far the browser's clock runs ahead of it, so a
+ * wrong clock on the viewer's machine cannot fake a stale warning.
+ */
+export function FreshnessBadge({ freshness, initialNow, clockOffsetMs = 0 }: { freshness: FreshnessRow[]; initialNow: number; clockOffsetMs?: number }) {
   const [now, setNow] = useState(initialNow);
   useEffect(() => {
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    const tick = () => setNow(Date.now() - clockOffsetMs);
+    tick();
+    const timer = setInterval(tick, 15_000);
     return () => clearInterval(timer);
-  }, []);
+  }, [clockOffsetMs]);
   const age = oldestAgeSeconds(freshness, now);
   if (age === null) return null;
   const stale = age > STALE_AFTER_SECONDS;

@@ -4,6 +4,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { formatCount, formatDay } from '@/lib/dashboard/format';
 import type { TimeseriesPoint } from '@/lib/dashboard/response';
 import { axisStyle, dayTicks, SERIES_COLORS } from './chart-theme';
+import { DayTooltip } from './DayTooltip';
 
 const SERIES = [
   { key: 'sends', label: 'Sends' },
@@ -39,11 +40,7 @@ export function TrendChart({ timeseries, locale }: { timeseries: TimeseriesPoint
           <CartesianGrid stroke="var(--grid)" vertical={false} />
           <XAxis dataKey="day" ticks={ticks} tickFormatter={(day: string) => formatDay(day, { locale })} tick={axisStyle} minTickGap={16} />
           <YAxis tickFormatter={(v: number) => formatCount(v)} tick={axisStyle} width={56} allowDecimals={false} />
-          <Tooltip
-            labelFormatter={(day) => formatDay(String(day), { year: true, locale })}
-            formatter={(value, name) => [formatCount(Number(value)), String(name)]}
-            contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', borderRadius: 8 }}
-          />
+          <Tooltip content={({ label }) => <DayTooltip point={timeseries.find((d) => d.day === label)} locale={locale} />} />
           {SERIES.map((s) => (
             <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={SERIES_COLORS[s.key]} strokeWidth={2}
               dot={false} hide={hidden.has(s.key)} isAnimationActive={false} />

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { formatCount, formatRate, formatUsd } from '../../lib/dashboard/format';
+import { formatCount, formatDay, formatRate, formatUsd } from '../../lib/dashboard/format';
 import type { DashboardResponse } from '../../lib/dashboard/response';
 
 const base = inject('baseUrl');
@@ -23,12 +23,34 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openDashboard(search = '', viewport = { width: 1440, height: 1000 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
+/** A UTC day relative to today (the seeded data ends today). */
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+
+/** Errors the page logged (a hydration mismatch shows up here); each test expects none. */
+const pageErrors = new WeakMap<Page, string[]>();
+
+async function openDashboard(
+  search = '',
+  options: { viewport?: { width: number; height: number }; locale?: string; colorScheme?: 'light' | 'dark' } = {},
+): Promise<Page> {
+  const { viewport = { width: 1440, height: 1000 }, locale = 'en-US', colorScheme = 'light' } = options;
+  const page = await browser.newPage({ viewport, locale, colorScheme });
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
   await page.goto(`${base}/${search}`);
   await page.locator('[data-testid=dashboard][data-ready=true]').waitFor();
   await page.locator('[data-testid=trend-chart] .recharts-line').first().waitFor();
   return page;
+}
+
+async function closeCleanly(page: Page) {
+  const errors = pageErrors.get(page) ?? [];
+  await page.close();
+  expect(errors).toEqual([]);
 }
 
 /** The filters the page shows, read from its controls. */
@@ -78,7 +100,16 @@ describe('the dashboard page', () => {
     const filters = await expectKpisMatchApi(page);
     expect(filters.campaign).toBe('');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-desktop.png'), fullPage: true });
-    await page.close();
+
+    // Hovering the trend chart shows every figure of that day.
+    const chart = page.locator('[data-testid=trend-chart] .recharts-surface').first();
+    const box = await chart.boundingBox();
+    expect(box).not.toBeNull();
+    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tooltip = page.locator('[data-testid=day-tooltip]');
+    await tooltip.waitFor();
+    expect(await tooltip.textContent()).toMatch(/Sends[\d,]+Opens[\d,]+Clicks[\d,]+Replies[\d,]+Bounces[\d,]+Opt-outs[\d,]+Unique contacts[\d,]+LLM cost\$[\d,.]+/);
+    await closeCleanly(page);
   });
 
   it('follows a change of range and campaign in the URL and the numbers, and Back restores them', async () => {
@@ -101,22 +132,42 @@ describe('the dashboard page', () => {
     await page.goBack();
     await expect.poll(() => new URL(page.url()).searchParams.get('campaign')).toBe(null);
     await expectKpisMatchApi(page);
-    await page.close();
+
+    // A custom range, typed into the date fields and applied.
+    const [from, to] = [daysAgo(60), daysAgo(31)];
+    await page.locator('[data-testid=filter-from]').fill(from);
+    await page.locator('[data-testid=filter-to]').fill(to);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.url()).toContain(`from=${from}&to=${to}`);
+    const custom = await expectKpisMatchApi(page);
+    expect(custom).toMatchObject({ from, to });
+    await closeCleanly(page);
   });
 
   it('falls back to defaults with a visible notice for unusable URL values', async () => {
     const page = await openDashboard('?from=2025-02-30&to=nope&campaign=No%20such%20campaign');
     await expect.poll(() => page.locator('[data-testid=notice]').count()).toBe(2);
     await expectKpisMatchApi(page);
-    await page.close();
+    await closeCleanly(page);
   });
 
   it('is usable 390 px wide', async () => {
-    const page = await openDashboard('', { width: 390, height: 900 });
+    const page = await openDashboard('', { viewport: { width: 390, height: 900 } });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-390.png'), fullPage: true });
-    await page.close();
+    await closeCleanly(page);
+  });
+
+  it('writes dates in the viewer\'s locale and follows a dark system scheme, without a hydration mismatch', async () => {
+    const from = daysAgo(60);
+    const page = await openDashboard(`?from=${from}&to=${daysAgo(31)}`, { locale: 'de-DE', colorScheme: 'dark' });
+    await expect.poll(() => page.locator('.page-header p').textContent()).toContain(formatDay(from, { year: true, locale: 'de-DE' }));
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(15, 17, 21)');
+    await page.locator('[data-testid=cost-chart] .recharts-bar-rectangle').first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-dark-de.png'), fullPage: true });
+    await closeCleanly(page);
   });
 
   it('turns the freshness badge amber when the views are older than 10 minutes', async () => {
@@ -125,13 +176,13 @@ describe('the dashboard page', () => {
     try {
       const fresh = await openDashboard();
       await expect.poll(() => fresh.locator('[data-testid=freshness]').getAttribute('data-stale')).toBe('false');
-      await fresh.close();
-      await client.query(`update public.dashboard_view_refreshes set finished_at = finished_at - interval '1 hour'`);
+      await closeCleanly(fresh);
+      await client.query(`update public.dashboard_view_refreshes set finished_at = now() - interval '1 hour'`);
       const page = await openDashboard();
       await expect.poll(() => page.locator('[data-testid=freshness]').getAttribute('data-stale')).toBe('true');
       expect(await page.locator('[data-testid=freshness]').textContent()).toMatch(/Data as of 1 h ago/);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-stale.png') });
-      await page.close();
+      await closeCleanly(page);
     } finally {
       await client.query('select public.refresh_dashboard_views()');
       await client.end();

@@ -4,6 +4,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EmptyState } from '../../components/EmptyState';
+import { DayTooltip } from '../../components/DayTooltip';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FreshnessBadge, oldestAgeSeconds } from '../../components/FreshnessBadge';
 import { KpiGrid } from '../../components/KpiGrid';
@@ -66,6 +67,14 @@ describe('FreshnessBadge', () => {
     vi.useRealTimers();
   });
 
+  it('counts on the server\'s clock, so a browser clock an hour fast does not fake a stale warning', () => {
+    vi.useFakeTimers({ now: now + 3_600_000 });
+    render(<FreshnessBadge freshness={views([60, 180])} initialNow={now} clockOffsetMs={3_600_000} />);
+    expect(screen.getByTestId('freshness').textContent).toContain('Data as of 3 min ago');
+    expect(screen.getByTestId('freshness').dataset.stale).toBe('false');
+    vi.useRealTimers();
+  });
+
   it('computes age from refresh times, so it keeps counting between fetches', () => {
     expect(oldestAgeSeconds(views([10, 20]), now + 60_000)).toBe(80);
     expect(oldestAgeSeconds([], now)).toBeNull();
@@ -87,5 +96,19 @@ describe('ErrorBanner and EmptyState', () => {
     expect(screen.getByTestId('empty-state').textContent).toContain('No data for this range');
     fireEvent.click(screen.getByRole('button', { name: /Jan 1, 2025/ }));
     expect(widen).toHaveBeenCalledOnce();
+  });
+});
+
+describe('DayTooltip', () => {
+  it('lists every figure of the day, formatted, under the date', () => {
+    render(<DayTooltip locale="en-US" point={{
+      day: '2025-11-03', sends: 12345, opens: 4000, clicks: 600, replies: 25, bounces: 9, opt_outs: 1,
+      unique_contacts: 9000, cost_usd: 1234.5, cost_by_provider: { openai: 1234.5 },
+    }} />);
+    const text = screen.getByTestId('day-tooltip').textContent ?? '';
+    expect(text).toContain('Nov 3, 2025');
+    for (const figure of ['Sends12,345', 'Opens4,000', 'Clicks600', 'Replies25', 'Bounces9', 'Opt-outs1', 'Unique contacts9,000', 'LLM cost$1,234.50']) {
+      expect(text).toContain(figure);
+    }
   });
 });
