@@ -10,6 +10,8 @@ export interface DemoDataOptions {
   seed: number;
   /** Days of history ending today (UTC). */
   days: number;
+  /** Prepended to every workspace id, so a test can keep its rows apart in a shared database. */
+  workspacePrefix?: string;
   /** Called after every chunk with the email events written so far. */
   onProgress?: (eventsWritten: number) => void;
 }
@@ -52,7 +54,7 @@ export async function seedDemoData(client: ClientBase, options: DemoDataOptions)
   const { events, seed, days } = options;
   if (!Number.isInteger(events) || events < 0) throw new Error('events must be a whole number >= 0');
   if (!Number.isInteger(days) || days < 1) throw new Error('days must be a whole number >= 1');
-  await prepare(client, seed, days, events);
+  await prepare(client, seed, days, events, options.workspacePrefix ?? '');
   let written = 0;
   let llmCalls = 0;
   let nextEnrollment = 0;
@@ -70,7 +72,7 @@ export async function seedDemoData(client: ClientBase, options: DemoDataOptions)
   return { events: written, llmCalls, enrollments: nextEnrollment };
 }
 
-async function prepare(client: ClientBase, seed: number, days: number, events: number): Promise<void> {
+async function prepare(client: ClientBase, seed: number, days: number, events: number, workspacePrefix: string): Promise<void> {
   // Contacts per workspace: each is enrolled in about three campaigns over the period.
   const contactsPerWorkspace = Math.max(50, Math.round(events / EVENTS_PER_ENROLLMENT / 3 / 5));
   await client.query(`
@@ -84,7 +86,7 @@ async function prepare(client: ClientBase, seed: number, days: number, events: n
       as 'select (hashint8extended(n * 64 + salt, seed) & 2147483647)::float8 / 2147483648';
   `);
   const campaignRows = CAMPAIGNS.map((_, i) => `(${i}, $${2 * i + 1}, $${2 * i + 2}, ${2 + (i % 3)})`).join(',');
-  await client.query(`insert into seed_campaigns values ${campaignRows}`, CAMPAIGNS.flat());
+  await client.query(`insert into seed_campaigns values ${campaignRows}`, CAMPAIGNS.flatMap(([workspace, campaign]) => [workspacePrefix + workspace, campaign]));
   const totalWeight = MODELS.reduce((sum, m) => sum + m[4], 0);
   let cumulative = 0;
   for (const [i, [provider, model, priceIn, priceOut, weight]] of MODELS.entries()) {

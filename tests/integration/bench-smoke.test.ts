@@ -1,63 +1,76 @@
-// The benchmark's own parts on a tiny dataset: they run, they measure both paths, and the report
-// and chart come out well-formed. (The figures themselves come from `npm run bench`.)
+// The benchmark's core on a tiny dataset: every section runs on both paths, raw and views agree,
+// and the results file comes out in the one format (the figures themselves come from npm run bench).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiInProcess, pickTarget, refreshTimes, refreshUnderLoad, shapeQueries, specSql } from '../../scripts/lib/bench/measure';
-import { specTable, type SizeResult } from '../../scripts/lib/bench/report';
+import { seedDemoData } from '../../scripts/lib/demo-data';
+import { aimsReport, printReport, scaleSvg, specTable } from '../../scripts/lib/bench/report';
+import { resultsFileSchema, writeResults, type ResultsFile } from '../../scripts/lib/bench/results';
+import { loadAverage, measureSize } from '../../scripts/lib/bench/sections';
 import { summarize } from '../../scripts/lib/bench/stats';
-import { lineChartSvg } from '../../scripts/lib/bench/svg';
-import { connect, databaseUrl, insertEvents, insertLlmUsage, refreshViewsNow, uniqueWorkspace } from '../support/db';
+import { connect, databaseUrl, refreshViewsNow, uniqueWorkspace } from '../support/db';
 
 let client: pg.Client;
+const prefix = `${uniqueWorkspace('bench')}-`;
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
 
 beforeAll(async () => {
   client = await connect();
-  const ws = uniqueWorkspace('bench');
-  const today = new Date().toISOString().slice(0, 10);
-  await insertEvents(client, Array.from({ length: 400 }, (_, i) => ({
-    workspace_id: ws, campaign_name: `C${i % 3}`, contact_email: `p${i % 50}@x`, event_type: i % 4 ? 'sent' : 'opened',
-    email_number: 1 + (i % 6), event_ts: `${today}T0${i % 10}:00:00Z`,
-  })));
-  await insertLlmUsage(client, [{ workspace_id: ws, campaign_name: null, created_at: `${today}T01:00:00Z` }]);
-  await refreshViewsNow(client);
 });
 afterAll(async () => {
+  await client.query('delete from email_events where starts_with(workspace_id, $1)', [prefix]);
+  await client.query('delete from llm_usage where starts_with(workspace_id, $1)', [prefix]);
+  await refreshViewsNow(client);
   await client.end();
+  fs.rmSync(outDir, { recursive: true, force: true });
 });
 
-describe('benchmark harness', () => {
+describe('npm run bench, core on 5k events', () => {
   it('computes medians and percentiles', () => {
-    expect(summarize([5, 1, 3, 2, 4])).toMatchObject({ n: 5, median: 3, p95: 5, min: 1 });
+    expect(summarize([5, 1, 3, 2, 4])).toMatchObject({ n: 5, median: 3, p95: 5, p99: 5, min: 1 });
     expect(summarize([1, 2, 3, 4]).median).toBe(2.5);
   });
 
-  it('measures every section on both paths and prints the spec table', async () => {
-    const target = await pickTarget(client);
-    const spec = await specSql(client, target.today);
-    expect(spec.before_ms).toBeGreaterThan(0);
-    expect(spec.after_ms).toBeGreaterThan(0);
-    const shapes = await shapeQueries(client, target, 3, () => {});
-    const api = await apiInProcess(databaseUrl(), target, 3, () => {});
-    expect(api).toHaveLength(5);
-    for (const pair of [...Object.values(shapes), ...api]) {
+  it('measures every section on both paths and writes the results file', async () => {
+    const seeded = await seedDemoData(client, { events: 5_000, seed: 7, days: 365, workspacePrefix: prefix });
+    const result = await measureSize({
+      url: databaseUrl(), client, iterations: 3, workspacePrefix: prefix, refreshRuns: 1, readersBeforeSeconds: 0.5, quiet: true,
+      seeded: { events: seeded.events, llmCalls: seeded.llmCalls, seconds: 0 },
+    });
+    expect(result.target.workspace.startsWith(prefix)).toBe(true);
+    expect(result.spec_sql.before_ms).toBeGreaterThan(0);
+    expect(result.spec_sql.after_ms).toBeGreaterThan(0);
+    expect(result.api_in_process).toHaveLength(5);
+    for (const pair of [...Object.values(result.shapes_sql), ...result.api_in_process]) {
       expect(pair.raw.n).toBe(3);
       expect(pair.mv.n).toBe(3);
       expect(pair.ratio).toBeGreaterThan(0);
+      expect(pair.same_answer).toBe(true);
     }
-    const refresh = await refreshTimes(databaseUrl(), 1, () => {});
-    expect(Object.keys(refresh.per_view_median_ms)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
-    const underLoad = await refreshUnderLoad(databaseUrl(), target);
-    expect(underLoad.reader_during.n).toBeGreaterThanOrEqual(20);
-    const result: SizeResult = {
-      events: 400, llm_calls: 1, seed_seconds: 0, iterations: 3, target, refresh, spec_sql: spec, shapes_sql: shapes,
-      api_in_process: api, refresh_under_load: underLoad, load_average_after: [0, 0, 0],
+    expect(Object.keys(result.refresh.per_view_median_ms)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
+    expect(result.refresh_under_load.reader_during.n).toBeGreaterThan(0);
+
+    const file: ResultsFile = {
+      date: '2025-12-09T10:00:00.000Z', command: 'vitest', database: 'embedded',
+      machine: { cpu: 'test', cores: 1, memory_gib: 1, node: process.version, postgres: '17', os: 'test', load_average_start: loadAverage(), load_average_end: loadAverage() },
+      results: [result, { ...result, events: result.events * 10 }],
     };
+    const written = writeResults(file, { dir: outDir, svg: scaleSvg(file.results) });
+    expect(written.map((f) => path.basename(f))).toEqual(['2025-12-09-scale.json', '2025-12-09-scale.svg']);
+    const back = resultsFileSchema.parse(JSON.parse(fs.readFileSync(written[0] ?? '', 'utf8')));
+    expect(back.results[0]?.shapes_sql.summary.mv.median).toBe(result.shapes_sql.summary.mv.median);
+    expect(fs.readFileSync(written[1] ?? '', 'utf8')).toMatch(/^<svg[\s\S]*<path d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+"[\s\S]*<\/svg>$/);
+
+    const single = writeResults({ ...file, results: [result] }, { dir: outDir });
+    expect(single.map((f) => path.basename(f))).toEqual([`2025-12-09-${result.events}.json`]);
+
     const printed = specTable(result);
     for (const row of ['Summary Query', 'Timeseries Query', 'Cost Breakdown', 'View refresh', 'Testing SQL']) expect(printed).toContain(row);
-  });
-
-  it('draws latency against size as an SVG', () => {
-    const svg = lineChartSvg('t', 'x', 'y', [{ name: 'raw', color: '#f00', points: [{ x: 1e5, y: 50 }, { x: 1e6, y: 500 }] }]);
-    expect(svg).toMatch(/^<svg[\s\S]*<path d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+"[\s\S]*<\/svg>$/);
+    const lines: string[] = [];
+    printReport(file, (line) => lines.push(line));
+    expect(lines.join('\n')).toContain('readers during');
+    expect(aimsReport(file.results).some((a) => a.startsWith('views flat'))).toBe(true);
   });
 });

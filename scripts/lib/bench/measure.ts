@@ -1,5 +1,4 @@
 // The benchmark's measurements at one table size. Each function returns plain data for the report.
-import os from 'node:os';
 import pg from 'pg';
 import { refreshViews, type RefreshResult } from '../../../lib/admin/views';
 import { getDashboard } from '../../../lib/dashboard/aggregate';
@@ -9,26 +8,32 @@ import { explain, SHAPES, SPEC_AFTER, SPEC_BEFORE, type ExplainResult, type Shap
 import { interleaved, round, summarize, timeIt, type Timing } from './stats';
 
 export interface Pair { raw: Timing; mv: Timing; ratio: number }
+/** A pair whose two sources were also checked to give the same answer. */
+export type CheckedPair = Pair & { same_answer: boolean };
 export interface ApiShape { name: string; days: number; campaign: string | null }
 
+// The whole dashboard (summary, timeseries, sequence, cost) comes from one dashboard_aggregate()
+// call, so the API is timed per range and scope rather than per chart.
 export const API_SHAPES: ApiShape[] = [
-  { name: 'summary 30 days, all campaigns', days: 30, campaign: null },
-  { name: 'summary 90 days, all campaigns', days: 90, campaign: null },
-  { name: 'summary 365 days, all campaigns', days: 365, campaign: null },
+  { name: '30 days, all campaigns', days: 30, campaign: null },
+  { name: '90 days, all campaigns', days: 90, campaign: null },
+  { name: '365 days, all campaigns', days: 365, campaign: null },
   { name: '30 days, one campaign', days: 30, campaign: 'top' },
   { name: '365 days, one campaign', days: 365, campaign: 'top' },
 ];
 
 export interface Target { workspace: string; campaign: string; today: string }
 
-/** The busiest workspace and its busiest campaign: the heaviest realistic dashboard. */
-export async function pickTarget(client: pg.ClientBase): Promise<Target> {
+/** The busiest workspace (of those starting with `prefix`) and its busiest campaign: the heaviest realistic dashboard. */
+export async function pickTarget(client: pg.ClientBase, prefix = ''): Promise<Target> {
   const { rows } = await client.query(`
-    with busiest as (select workspace_id from mv_daily_stats group by 1 order by sum(sends) desc, 1 limit 1)
+    with busiest as (select workspace_id from mv_daily_stats where starts_with(workspace_id, $1)
+                     group by 1 order by sum(sends) desc, 1 limit 1)
     select b.workspace_id,
            (select m.campaign_name from mv_daily_stats m where m.workspace_id = b.workspace_id
             group by 1 order by sum(m.sends) desc, 1 limit 1) as campaign_name
-    from busiest b`);
+    from busiest b`, [prefix]);
+  if (!rows[0]) throw new Error('no data in mv_daily_stats: seed and refresh first');
   return { workspace: rows[0].workspace_id, campaign: rows[0].campaign_name, today: toDay(new Date()) };
 }
 
@@ -64,27 +69,41 @@ export async function specSql(client: pg.ClientBase, today: string) {
   };
 }
 
-/** The spec's three query rows, raw vs views, 30 days of the busiest workspace. */
+/** The spec's three query rows on their own, raw vs views, 30 days of the busiest workspace. */
 export async function shapeQueries(client: pg.ClientBase, target: Target, iterations: number, step: () => void) {
   const values = [target.workspace, addDays(target.today, -29), target.today, null];
-  const result = {} as Record<ShapeName, Pair>;
+  const result = {} as Record<ShapeName, CheckedPair>;
   for (const name of Object.keys(SHAPES) as ShapeName[]) {
-    result[name] = await interleaved(() => client.query(SHAPES[name].raw, values), () => client.query(SHAPES[name].mv, values), iterations, step);
+    const [raw, mv] = [await client.query(SHAPES[name].raw, values), await client.query(SHAPES[name].mv, values)];
+    const same = canonicalRows(raw.rows) === canonicalRows(mv.rows);
+    const pair = await interleaved(() => client.query(SHAPES[name].raw, values), () => client.query(SHAPES[name].mv, values), iterations, step);
+    result[name] = { ...pair, same_answer: same };
   }
   return result;
+}
+
+/** Rows as comparable text: values as strings (bigint and numeric sums print alike), rows sorted. */
+function canonicalRows(rows: Array<Record<string, unknown>>): string {
+  return JSON.stringify(rows.map((row) => Object.values(row).map((v) => (v instanceof Date ? v.toISOString() : String(v)))).sort());
 }
 
 /** The whole dashboard answer through the app's own code (lib → store → SQL function). */
 export async function apiInProcess(url: string, target: Target, iterations: number, step: () => void) {
   const store = createPostgresStore({ connectionString: url, max: 2 });
   try {
-    const out: Array<{ shape: string } & Pair> = [];
+    const out: Array<{ shape: string } & CheckedPair> = [];
     for (const shape of API_SHAPES) {
+      const answers = await Promise.all((['raw', 'mv'] as const).map(async (source) => {
+        const answer = await getDashboard(store, queryFor(target, shape, source));
+        if (answer.kind !== 'data') throw new Error('dashboard answered not-modified without an ETag');
+        const { source: _source, freshness: _freshness, ...figures } = answer.body;
+        return JSON.stringify(figures);
+      }));
       const pair = await interleaved(
         () => getDashboard(store, queryFor(target, shape, 'raw')),
         () => getDashboard(store, queryFor(target, shape, 'mv')),
         iterations, step);
-      out.push({ shape: shape.name, ...pair });
+      out.push({ shape: shape.name, ...pair, same_answer: answers[0] === answers[1] });
     }
     return out;
   } finally {
@@ -128,35 +147,33 @@ export async function refreshTimes(url: string, runs: number, step: () => void) 
   }
 }
 
-/** Dashboard reads (mv, 30 days) before and during a refresh: do readers wait for it? */
-export async function refreshUnderLoad(url: string, target: Target) {
-  const readers = createPostgresStore({ connectionString: url, max: 2 });
+/**
+ * Two concurrent dashboard readers (mv, 30 days) for a while before a refresh and for as long as it
+ * runs: CONCURRENTLY should mean they never wait for it.
+ */
+export async function refreshUnderLoad(url: string, target: Target, beforeMs = 3_000) {
+  const READERS = 2;
+  const readers = createPostgresStore({ connectionString: url, max: READERS });
   const refresher = createPostgresStore({ connectionString: url, max: 1 });
   const query = queryFor(target, API_SHAPES[0] ?? { name: '', days: 30, campaign: null }, 'mv');
   const read = async (until: () => boolean) => {
     const samples: number[] = [];
-    while (!until() || samples.length < 20) samples.push(await timeIt(() => getDashboard(readers, query)));
+    const loop = async () => {
+      do samples.push(await timeIt(() => getDashboard(readers, query)));
+      while (!until());
+    };
+    await Promise.all(Array.from({ length: READERS }, loop));
     return samples;
   };
   try {
-    const stopAt = Date.now() + 3_000;
+    const stopAt = Date.now() + beforeMs;
     const before = await read(() => Date.now() > stopAt);
     let done = false;
     const refresh = timeIt(() => refreshViews(refresher)).finally(() => { done = true; });
     const during = await read(() => done);
-    return { reader_before: summarize(before), reader_during: summarize(during), refresh_ms: round(await refresh, 1) };
+    return { readers: READERS, reader_before: summarize(before), reader_during: summarize(during), refresh_ms: round(await refresh, 1) };
   } finally {
     await readers.close();
     await refresher.close();
   }
-}
-
-export function machine() {
-  return {
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    cores: os.cpus().length,
-    memory_gib: round(os.totalmem() / 2 ** 30, 1),
-    node: process.version,
-    load_average: os.loadavg().map((l) => round(l, 2)),
-  };
 }

@@ -29,33 +29,43 @@ export const SPEC_AFTER = 'SELECT SUM(sends) FROM mv_daily_stats WHERE day >= $1
 const RAW_RANGE = `workspace_id = $1 and ($4::text is null or campaign_name = $4)
   and event_ts >= ($2::date::timestamp at time zone 'UTC') and event_ts < (($3::date + 1)::timestamp at time zone 'UTC')`;
 
+// Distinct contacts of the scope from mv_daily_contacts: the campaign's rows, or the workspace's
+// (campaign_name null). Two branches, as in dashboard_aggregate(), so an index serves each.
+const MV_CONTACT_ROWS = `select day, previous_day, contacts from mv_daily_contacts
+    where $4::text is null and workspace_id = $1 and campaign_name is null and day between $2 and $3
+  union all
+  select day, previous_day, contacts from mv_daily_contacts
+    where $4::text is not null and workspace_id = $1 and campaign_name = $4 and day between $2 and $3`;
+
+const RAW_COUNTS = `count(*) filter (where event_type = 'sent') as sends, count(*) filter (where event_type = 'opened') as opens,
+  count(*) filter (where event_type = 'clicked') as clicks, count(*) filter (where event_type = 'replied') as replies,
+  count(*) filter (where event_type = 'bounced') as bounces, count(*) filter (where event_type = 'opted_out') as opt_outs`;
+const MV_SUMS = `sum(sends) as sends, sum(opens) as opens, sum(clicks) as clicks, sum(replies) as replies,
+  sum(bounces) as bounces, sum(opt_outs) as opt_outs`;
+const MV_RANGE = `workspace_id = $1 and ($4::text is null or campaign_name = $4) and day between $2 and $3`;
+
+/** Each of the spec's three query rows on its own, against the raw tables and against the views. */
 export const SHAPES = {
   summary: {
-    raw: `select count(*) filter (where event_type = 'sent') as sends, count(*) filter (where event_type = 'opened') as opens,
-                 count(*) filter (where event_type = 'replied') as replies, count(distinct contact_email) as unique_contacts
-          from email_events where ${RAW_RANGE}`,
-    mv: `select (select sum(sends) from mv_daily_stats where workspace_id = $1 and ($4::text is null or campaign_name = $4) and day between $2 and $3) as sends,
-                (select sum(opens) from mv_daily_stats where workspace_id = $1 and ($4::text is null or campaign_name = $4) and day between $2 and $3) as opens,
-                (select sum(replies) from mv_daily_stats where workspace_id = $1 and ($4::text is null or campaign_name = $4) and day between $2 and $3) as replies,
-                (select sum(contacts) from mv_daily_contacts where workspace_id = $1 and campaign_name is null and $4::text is null
-                   and day between $2 and $3 and previous_day < $2) as unique_contacts`,
+    raw: `select ${RAW_COUNTS}, count(distinct contact_email) as unique_contacts from email_events where ${RAW_RANGE}`,
+    mv: `select s.*, (select sum(contacts) from (${MV_CONTACT_ROWS}) c where previous_day < $2) as unique_contacts
+         from (select ${MV_SUMS} from mv_daily_stats where ${MV_RANGE}) s`,
   },
   timeseries: {
-    raw: `select (event_ts at time zone 'UTC')::date as day, count(*) filter (where event_type = 'sent') as sends,
-                 count(*) filter (where event_type = 'opened') as opens, count(distinct contact_email) as unique_contacts
+    raw: `select (event_ts at time zone 'UTC')::date as day, ${RAW_COUNTS}, count(distinct contact_email) as unique_contacts
           from email_events where ${RAW_RANGE} group by 1 order by 1`,
-    mv: `select s.day, sum(s.sends) as sends, sum(s.opens) as opens,
-                (select sum(c.contacts) from mv_daily_contacts c where c.workspace_id = $1 and c.campaign_name is null and $4::text is null and c.day = s.day) as unique_contacts
-         from mv_daily_stats s where s.workspace_id = $1 and ($4::text is null or s.campaign_name = $4) and s.day between $2 and $3
-         group by s.day order by s.day`,
+    mv: `select s.day, s.sends, s.opens, s.clicks, s.replies, s.bounces, s.opt_outs, c.contacts as unique_contacts
+         from (select day, ${MV_SUMS} from mv_daily_stats where ${MV_RANGE} group by day) s
+         left join (select day, sum(contacts) as contacts from (${MV_CONTACT_ROWS}) r group by day) c using (day)
+         order by s.day`,
   },
   cost_breakdown: {
-    raw: `select provider, model, sum(cost_usd) as cost, sum(tokens_in), sum(tokens_out), count(*)
+    raw: `select provider, model, sum(cost_usd) as cost, sum(tokens_in) as tokens_in, sum(tokens_out) as tokens_out, count(*) as calls
           from llm_usage where workspace_id = $1 and ($4::text is null or campaign_name = $4)
             and created_at >= ($2::date::timestamp at time zone 'UTC') and created_at < (($3::date + 1)::timestamp at time zone 'UTC')
           group by 1, 2 order by 3 desc`,
-    mv: `select provider, model, sum(total_cost) as cost, sum(total_tokens_in), sum(total_tokens_out), sum(call_count)
-         from mv_llm_cost where workspace_id = $1 and ($4::text is null or campaign_name = $4) and day between $2 and $3
+    mv: `select provider, model, sum(total_cost) as cost, sum(total_tokens_in) as tokens_in, sum(total_tokens_out) as tokens_out, sum(call_count) as calls
+         from mv_llm_cost where ${MV_RANGE}
          group by 1, 2 order by 3 desc`,
   },
 } as const;

@@ -1,98 +1,125 @@
-// The benchmark's outputs: the spec's table with our figures beside its claims, a JSON file per
-// run, and, for --scale, an SVG of latency against table size.
-import fs from 'node:fs';
-import path from 'node:path';
-import { PROJECT_ROOT } from '../migrate';
-import type { Pair, Target } from './measure';
-import type { Timing } from './stats';
-import { lineChartSvg } from './svg';
+// What a person reads: the spec's table with our figures beside its claims and a verdict per row,
+// the per-shape API table, the refresh figures, the issue's aims across sizes, and the scale chart.
+import type { ResultsFile, SizeResult } from './results';
+import { lineChartSvg, type Series } from './svg';
 
-export interface SizeResult {
-  events: number;
-  llm_calls: number;
-  seed_seconds: number;
-  iterations: number;
-  target: Target;
-  refresh: { runs: number; total: Timing; per_view_median_ms: Record<string, number> };
-  spec_sql: { range: { from: string; to: string }; before_ms: number; after_ms: number; ratio: number;
-    before_buffers: { hit: number; read: number }; after_buffers: { hit: number; read: number } };
-  shapes_sql: Record<'summary' | 'timeseries' | 'cost_breakdown', Pair>;
-  api_in_process: Array<{ shape: string } & Pair>;
-  api_http?: Array<{ shape: string } & Pair>;
-  refresh_under_load: { reader_before: Timing; reader_during: Timing; refresh_ms: number };
-  page_load?: { charts: Pair; numbers: Pair };
-  load_average_after: number[];
+export type { SizeResult } from './results';
+type Pair = SizeResult['api_in_process'][number];
+type TimingPair = Pick<Pair, 'raw' | 'mv' | 'ratio'>;
+
+/** The spec's performance table, as data: before/after in ms, improvement as a ratio range. */
+export const SPEC_CLAIMS = {
+  summary: { label: 'Summary Query', before: [500, 2000], after: [50, 100], ratio: [10, 20] },
+  timeseries: { label: 'Timeseries Query', before: [300, 1000], after: [30, 80], ratio: [10, 15] },
+  cost_breakdown: { label: 'Cost Breakdown', before: [200, 800], after: [20, 60], ratio: [10, 15] },
+  page: { label: 'Total Page Load', before: [1000, 3000], after: [100, 250], ratio: [10, 30] },
+} as const;
+export const SPEC_REFRESH_MS = 2000;
+export const SPEC_API_MS = 100;
+
+export const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`);
+const claim = (c: { before: readonly number[]; after: readonly number[]; ratio: readonly number[] }) =>
+  `${c.before[0]}-${c.before[1]} ms → ${c.after[0]}-${c.after[1]} ms, ${c.ratio[0]}-${c.ratio[1]}x`;
+const cells = (p: TimingPair) => [`${ms(p.raw.median)} (p95 ${ms(p.raw.p95)})`, `${ms(p.mv.median)} (p95 ${ms(p.mv.p95)})`, `${p.ratio}x`];
+
+/** "meets" when the views are within the spec's "after" time and the ratio reaches its lowest claim. */
+function verdict(p: TimingPair, c: { after: readonly number[]; ratio: readonly number[] }): string {
+  const time = p.mv.median <= (c.after[1] ?? 0);
+  const ratio = p.ratio >= (c.ratio[0] ?? 0);
+  if (time && ratio) return 'meets';
+  return [time ? 'time meets' : `time misses (> ${c.after[1]} ms)`, ratio ? 'ratio meets' : `ratio misses (< ${c.ratio[0]}x)`].join('; ');
 }
 
-const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`);
-const pair = (p: Pair) => [`${ms(p.raw.median)} (p95 ${ms(p.raw.p95)})`, `${ms(p.mv.median)} (p95 ${ms(p.mv.p95)})`, `${p.ratio}x`];
-
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const line = (row: string[]) => `| ${header.map((_, i) => (row[i] ?? '').padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
 export function specTable(r: SizeResult): string {
-  const api30 = r.api_in_process[0];
-  const http30 = r.api_http?.[0];
-  const rows: string[][] = [
-    ['Summary Query', '~500-2000ms → ~50-100ms, 10-20x', ...pair(r.shapes_sql.summary)],
-    ['Timeseries Query', '~300-1000ms → ~30-80ms, 10-15x', ...pair(r.shapes_sql.timeseries)],
-    ['Cost Breakdown', '~200-800ms → ~20-60ms, 10-15x', ...pair(r.shapes_sql.cost_breakdown)],
-  ];
-  if (api30) rows.push(['API, whole dashboard (in-process)', 'API < 100 ms', ...pair(api30)]);
-  if (http30) rows.push(['API, whole dashboard (HTTP)', 'API < 100 ms', ...pair(http30)]);
+  const rows: string[][] = [];
+  for (const key of ['summary', 'timeseries', 'cost_breakdown'] as const) {
+    const p = r.shapes_sql[key];
+    rows.push([SPEC_CLAIMS[key].label, claim(SPEC_CLAIMS[key]), ...cells(p), verdict(p, SPEC_CLAIMS[key])]);
+  }
   if (r.page_load) {
-    rows.push(['Page load: numbers on screen', '~1-3s → ~100-250ms, 10-30x', ...pair(r.page_load.numbers)]);
-    rows.push(['Page load: all charts drawn', '~1-3s → ~100-250ms, 10-30x', ...pair(r.page_load.charts)]);
+    rows.push([`${SPEC_CLAIMS.page.label}: all charts drawn`, claim(SPEC_CLAIMS.page), ...cells(r.page_load.charts), verdict(r.page_load.charts, SPEC_CLAIMS.page)]);
+    rows.push([`${SPEC_CLAIMS.page.label}: numbers on screen`, claim(SPEC_CLAIMS.page), ...cells(r.page_load.numbers), verdict(r.page_load.numbers, SPEC_CLAIMS.page)]);
   }
-  rows.push(['View refresh (all views)', '< 2 s', '', `${ms(r.refresh.total.median)}`, '']);
-  rows.push(["Spec's Testing SQL (EXPLAIN ANALYZE)", '90-95 % less time', ms(r.spec_sql.before_ms), ms(r.spec_sql.after_ms), `${r.spec_sql.ratio}x`]);
-  return table(['Metric', 'Spec claims', 'raw (median)', 'views (median)', 'raw/views'], rows);
+  const apiRow = (label: string, p: TimingPair | undefined) => {
+    if (p) rows.push([label, `< ${SPEC_API_MS} ms`, ...cells(p), p.mv.median < SPEC_API_MS ? 'meets' : 'misses']);
+  };
+  apiRow('API, whole dashboard, 30 days (in-process)', r.api_in_process[0]);
+  apiRow('API, whole dashboard, 30 days (HTTP)', r.api_http?.[0]);
+  apiRow('API, whole dashboard, 365 days (HTTP)', r.api_http?.[2]);
+  rows.push(['View refresh, all views', `< ${SPEC_REFRESH_MS / 1000} s`, '', ms(r.refresh.total.median), '',
+    r.refresh.total.median < SPEC_REFRESH_MS ? 'meets' : 'misses']);
+  const s = r.spec_sql;
+  rows.push(["Spec's Testing SQL (EXPLAIN ANALYZE)", '90-95 % less time', ms(s.before_ms), ms(s.after_ms), `${s.ratio}x`,
+    1 - s.after_ms / s.before_ms >= 0.9 ? `meets (${Math.round((1 - s.after_ms / s.before_ms) * 100)} % less)` : `misses (${Math.round((1 - s.after_ms / s.before_ms) * 100)} % less)`]);
+  return table(['Metric', "Spec's claim", 'raw (median)', 'views (median)', 'raw/views', 'verdict'], rows);
 }
 
-export function printReport(results: SizeResult[]): void {
-  for (const r of results) {
-    console.log(`\n## ${r.events.toLocaleString('en-US')} events, ${r.llm_calls.toLocaleString('en-US')} LLM calls — workspace ${r.target.workspace}, last 30 days unless noted\n`);
-    console.log(specTable(r));
-    console.log('\nDashboard API, every query shape (raw vs views, interleaved):\n');
-    const rows = r.api_in_process.map((a, i) => {
-      const h = r.api_http?.[i];
-      return [a.shape, ...pair(a), ...(h ? pair(h) : ['', '', ''])];
-    });
-    console.log(table(['shape', 'in-process raw', 'in-process views', 'ratio', 'HTTP raw', 'HTTP views', 'ratio'], rows));
+export function printReport(file: ResultsFile, print: (line: string) => void = console.log): void {
+  for (const r of file.results) {
+    print(`\n## ${r.events.toLocaleString('en-US')} events, ${r.llm_calls.toLocaleString('en-US')} LLM calls; workspace ${r.target.workspace}, last 30 days unless noted; ${r.iterations} interleaved pairs`);
+    print(`   load average before ${r.load_average_before.join(', ')}, after ${r.load_average_after.join(', ')}\n`);
+    print(specTable(r));
+    print('\nDashboard API, whole answer per range and scope (raw vs views, interleaved):\n');
+    print(table(['shape', 'in-process raw', 'in-process views', 'ratio', 'same answer', 'HTTP raw', 'HTTP views', 'ratio'],
+      r.api_in_process.map((a, i) => {
+        const h = r.api_http?.[i];
+        return [a.shape, ...cells(a), a.same_answer ? 'yes' : 'NO', ...(h ? cells(h) : ['', '', ''])];
+      })));
+    const mismatched = Object.entries(r.shapes_sql).filter(([, p]) => !p.same_answer).map(([k]) => k);
+    if (mismatched.length) print(`\nWARNING: raw and views disagree on ${mismatched.join(', ')}`);
     const u = r.refresh_under_load;
-    console.log(`\nRefresh per view (median): ${Object.entries(r.refresh.per_view_median_ms).map(([v, t]) => `${v} ${ms(t)}`).join(', ')}`);
-    console.log(`Readers during a ${ms(u.refresh_ms)} refresh: p99 ${ms(u.reader_during.p99)} (median ${ms(u.reader_during.median)}), before it p99 ${ms(u.reader_before.p99)} (median ${ms(u.reader_before.median)})`);
-    console.log(`Spec SQL buffers: raw hit ${r.spec_sql.before_buffers.hit} read ${r.spec_sql.before_buffers.read}; views hit ${r.spec_sql.after_buffers.hit} read ${r.spec_sql.after_buffers.read}`);
+    print(`\nRefresh, full (median of ${r.refresh.runs}): ${ms(r.refresh.total.median)}; per view ${Object.entries(r.refresh.per_view_median_ms).map(([v, t]) => `${v} ${ms(t)}`).join(', ')}`);
+    print(`${u.readers} readers during a ${ms(u.refresh_ms)} refresh: p99 ${ms(u.reader_during.p99)} (median ${ms(u.reader_during.median)}, n ${u.reader_during.n}); before it p99 ${ms(u.reader_before.p99)} (median ${ms(u.reader_before.median)}, n ${u.reader_before.n})`);
+    const s = r.spec_sql;
+    print(`Spec SQL ${s.range.from}..${s.range.to}: shared buffers raw hit ${s.before_buffers.hit} read ${s.before_buffers.read}; views hit ${s.after_buffers.hit} read ${s.after_buffers.read}`);
   }
+  const aims = aimsReport(file.results);
+  if (aims.length) print(`\nAims (issue 6):\n${aims.map((a) => `- ${a}`).join('\n')}`);
 }
 
-export function writeResults(results: SizeResult[], machine: Record<string, unknown>): string[] {
-  const dir = path.join(PROJECT_ROOT, 'bench', 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const date = new Date().toISOString().slice(0, 10);
-  const largest = results.at(-1)?.events ?? 0;
-  const files: string[] = [];
-  const json = path.join(dir, `${date}-${results.length > 1 ? 'scale' : largest}.json`);
-  fs.writeFileSync(json, `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
-  files.push(path.relative(PROJECT_ROOT, json));
-  if (results.length > 1) {
-    const series = [
-      { name: 'raw, API in-process', color: '#e5534b', points: results.map((r) => ({ x: r.events, y: r.api_in_process[0]?.raw.median ?? 0 })) },
-      { name: 'views, API in-process', color: '#4f7cff', points: results.map((r) => ({ x: r.events, y: r.api_in_process[0]?.mv.median ?? 0 })) },
-    ];
-    if (results.every((r) => r.api_http)) {
-      series.push(
-        { name: 'raw, over HTTP', color: '#f0a09a', points: results.map((r) => ({ x: r.events, y: r.api_http?.[0]?.raw.median ?? 0 })) },
-        { name: 'views, over HTTP', color: '#9db4ff', points: results.map((r) => ({ x: r.events, y: r.api_http?.[0]?.mv.median ?? 0 })) },
-      );
+/** The issue's aims, checked on whatever sizes were measured. */
+export function aimsReport(results: SizeResult[]): string[] {
+  const out: string[] = [];
+  const smallest = results[0];
+  const largest = results.at(-1);
+  if (smallest && largest && largest.events > smallest.events) {
+    for (const [i, shape] of largest.api_in_process.entries()) {
+      const growth = shape.mv.median / (smallest.api_in_process[i]?.mv.median ?? NaN);
+      out.push(`views flat, ${shape.shape}: ${ms(smallest.api_in_process[i]?.mv.median ?? NaN)} at ${smallest.events.toLocaleString('en-US')} → ${ms(shape.mv.median)} at ${largest.events.toLocaleString('en-US')} (${growth.toFixed(1)}x; aim ≤ 2x: ${growth <= 2 ? 'meets' : 'misses'})`);
     }
-    const svg = lineChartSvg('Dashboard API, 30 days of the busiest workspace: median latency', 'email_events rows', 'milliseconds (log)', series);
-    const file = path.join(dir, `${date}-scale.svg`);
-    fs.writeFileSync(file, svg);
-    files.push(path.relative(PROJECT_ROOT, file));
   }
-  return files;
+  const tenM = results.find((r) => r.events >= 10_000_000);
+  if (tenM) {
+    for (const [name, p] of [...Object.entries(tenM.shapes_sql), ...tenM.api_in_process.map((a) => [`API ${a.shape}`, a] as const)]) {
+      out.push(`ratio at ${tenM.events.toLocaleString('en-US')}, ${name}: ${p.ratio}x (aim ≥ 50x: ${p.ratio >= 50 ? 'meets' : 'misses'})`);
+    }
+  }
+  const oneM = results.find((r) => r.events === 1_000_000);
+  if (oneM) out.push(`full refresh at 1,000,000: ${ms(oneM.refresh.total.median)} (aim < 2 s: ${oneM.refresh.total.median < SPEC_REFRESH_MS ? 'meets' : 'misses'})`);
+  return out;
+}
+
+/** Median latency against table size (log-log) for raw and views: the dashboard API and the spec's three shapes. */
+export function scaleSvg(results: SizeResult[]): string {
+  const line = (name: string, color: string, dash: boolean, y: (r: SizeResult) => number | undefined): Series =>
+    ({ name, color, dash, points: results.flatMap((r) => { const v = y(r); return v === undefined ? [] : [{ x: r.events, y: v }]; }) });
+  const series: Series[] = [
+    line('raw: API 30 days', '#d1242f', false, (r) => r.api_in_process[0]?.raw.median),
+    line('views: API 30 days', '#0969da', false, (r) => r.api_in_process[0]?.mv.median),
+    line('raw: API 365 days', '#d1242f', true, (r) => r.api_in_process[2]?.raw.median),
+    line('views: API 365 days', '#0969da', true, (r) => r.api_in_process[2]?.mv.median),
+    line('raw: summary SQL', '#f0a09a', false, (r) => r.shapes_sql.summary.raw.median),
+    line('views: summary SQL', '#9db4ff', false, (r) => r.shapes_sql.summary.mv.median),
+  ];
+  if (results.every((r) => r.api_http)) {
+    series.push(line('raw: HTTP 30 days', '#8c1d18', false, (r) => r.api_http?.[0]?.raw.median),
+      line('views: HTTP 30 days', '#033d8b', false, (r) => r.api_http?.[0]?.mv.median));
+  }
+  return lineChartSvg('Dashboard latency against table size (median, busiest workspace)', 'email_events rows (log)', 'milliseconds (log)', series);
 }

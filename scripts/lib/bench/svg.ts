@@ -2,12 +2,14 @@
 export interface Series {
   name: string;
   color: string;
+  /** Dashed line, for a second series of the same colour. */
+  dash?: boolean;
   points: Array<{ x: number; y: number }>;
 }
 
 const W = 760;
 const H = 420;
-const M = { top: 48, right: 170, bottom: 56, left: 72 };
+const M = { top: 48, right: 180, bottom: 56, left: 72 };
 
 function logTicks(min: number, max: number): number[] {
   const ticks: number[] = [];
@@ -44,12 +46,12 @@ export function lineChartSvg(title: string, xLabel: string, yLabel: string, seri
     `<text transform="translate(18 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle" fill="#333">${escape(yLabel)}</text>`);
   series.forEach((s, i) => {
     const d = s.points.map((p, j) => `${j ? 'L' : 'M'}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ');
-    parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2.5"/>`);
+    parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2.5"${s.dash ? ' stroke-dasharray="6 4"' : ''}/>`);
     for (const p of s.points) {
       parts.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="${s.color}"><title>${escape(s.name)}: ${p.y} ms at ${label(p.x)} events</title></circle>`);
     }
     const ly = M.top + 8 + i * 20;
-    parts.push(`<rect x="${W - M.right + 16}" y="${ly - 9}" width="14" height="4" fill="${s.color}"/>`,
+    parts.push(`<line x1="${W - M.right + 12}" x2="${W - M.right + 30}" y1="${ly - 7}" y2="${ly - 7}" stroke="${s.color}" stroke-width="2.5"${s.dash ? ' stroke-dasharray="4 3"' : ''}/>`,
       `<text x="${W - M.right + 36}" y="${ly - 3}" fill="#222">${escape(s.name)}</text>`);
   });
   parts.push('</svg>');

@@ -1,0 +1,69 @@
+// The benchmark's one results format: a zod schema (the single definition of the JSON file, used
+// by the writer, the report and the smoke test) and the writer of bench/results/<date>-<events>.json.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../migrate';
+
+export const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
+
+const timing = z.object({ n: z.number().int(), median: z.number(), p95: z.number(), p99: z.number(), min: z.number() });
+const pair = z.object({ raw: timing, mv: timing, ratio: z.number() });
+const checkedPair = pair.extend({ same_answer: z.boolean() });
+const buffers = z.object({ hit: z.number(), read: z.number() });
+
+export const sizeResultSchema = z.object({
+  events: z.number().int(),
+  llm_calls: z.number().int(),
+  seed_seconds: z.number(),
+  iterations: z.number().int(),
+  target: z.object({ workspace: z.string(), campaign: z.string(), today: z.string() }),
+  refresh: z.object({ runs: z.number().int(), total: timing, per_view_median_ms: z.record(z.string(), z.number()) }),
+  spec_sql: z.object({
+    range: z.object({ from: z.string(), to: z.string() }),
+    before_ms: z.number(), after_ms: z.number(), ratio: z.number(), before_buffers: buffers, after_buffers: buffers,
+  }),
+  shapes_sql: z.object({ summary: checkedPair, timeseries: checkedPair, cost_breakdown: checkedPair }),
+  api_in_process: z.array(checkedPair.extend({ shape: z.string() })),
+  api_http: z.array(pair.extend({ shape: z.string() })).optional(),
+  refresh_under_load: z.object({ readers: z.number().int(), reader_before: timing, reader_during: timing, refresh_ms: z.number() }),
+  page_load: z.object({ loads: z.number().int(), numbers: pair, charts: pair }).optional(),
+  load_average_before: z.array(z.number()),
+  load_average_after: z.array(z.number()),
+});
+export type SizeResult = z.infer<typeof sizeResultSchema>;
+
+export const machineSchema = z.object({
+  cpu: z.string(), cores: z.number().int(), memory_gib: z.number(), node: z.string(), postgres: z.string(), os: z.string(),
+  load_average_start: z.array(z.number()), load_average_end: z.array(z.number()),
+});
+export type Machine = z.infer<typeof machineSchema>;
+
+export const resultsFileSchema = z.object({
+  date: z.string(),
+  command: z.string(),
+  database: z.enum(['embedded', 'DATABASE_URL']),
+  machine: machineSchema,
+  results: z.array(sizeResultSchema).min(1),
+});
+export type ResultsFile = z.infer<typeof resultsFileSchema>;
+
+/** `<date>-<events>` for one size, `<date>-scale` for several. */
+export function resultsBaseName(file: ResultsFile): string {
+  const day = file.date.slice(0, 10);
+  return file.results.length > 1 ? `${day}-scale` : `${day}-${file.results[0]?.events ?? 0}`;
+}
+
+/** Validates and writes the JSON (and the SVG, when given); returns the paths written. */
+export function writeResults(file: ResultsFile, options: { dir?: string; svg?: string } = {}): string[] {
+  const dir = options.dir ?? RESULTS_DIR;
+  fs.mkdirSync(dir, { recursive: true });
+  const base = path.join(dir, resultsBaseName(file));
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(resultsFileSchema.parse(file), null, 2)}\n`);
+  const written = [`${base}.json`];
+  if (options.svg) {
+    fs.writeFileSync(`${base}.svg`, options.svg);
+    written.push(`${base}.svg`);
+  }
+  return written;
+}

@@ -1,0 +1,73 @@
+// One table size, every section of the benchmark in order: refresh (so the views are fresh), the
+// spec's Testing SQL, the three query shapes, the API in-process and over HTTP, readers during a
+// refresh and, when asked, page loads. The CLI and the smoke test both run this.
+import os from 'node:os';
+import type pg from 'pg';
+import { progress, type Progress } from '../progress';
+import { apiInProcess, apiOverHttp, pickTarget, refreshTimes, refreshUnderLoad, shapeQueries, specSql, API_SHAPES } from './measure';
+import type { PageResult } from './page-load';
+import type { SizeResult } from './report';
+import { round } from './stats';
+import type { Seeded } from './seed';
+
+export interface SizeOptions {
+  url: string;
+  client: pg.ClientBase;
+  seeded: Seeded;
+  iterations: number;
+  /** Limit the target workspace to ids with this prefix (tests sharing a database). */
+  workspacePrefix?: string;
+  /** Base URL of a running `next start`; no HTTP section without it. */
+  httpBaseUrl?: string;
+  /** Page loads for the chosen workspace; no page section without it. */
+  pages?: (workspace: string) => Promise<PageResult>;
+  refreshRuns?: number;
+  /** Seconds of reads before the refresh in the readers-during-refresh section. */
+  readersBeforeSeconds?: number;
+  quiet?: boolean;
+}
+
+export async function measureSize(options: SizeOptions): Promise<SizeResult> {
+  const { url, client, iterations } = options;
+  const loadBefore = loadAverage();
+  const bar = (label: string, total: number): Progress & { step: () => void } => {
+    let done = 0;
+    const inner = options.quiet ? { update: () => {}, finish: () => {} } : progress(label.padEnd(24), total);
+    return { ...inner, step: () => inner.update(++done) };
+  };
+
+  const runs = options.refreshRuns ?? 3;
+  const refreshBar = bar('refresh (full)', runs);
+  const refresh = await refreshTimes(url, runs, refreshBar.step);
+  refreshBar.finish();
+
+  const target = await pickTarget(client, options.workspacePrefix);
+  const spec = await specSql(client, target.today);
+
+  const shapesBar = bar('query shapes (SQL)', 3 * iterations);
+  const shapes = await shapeQueries(client, target, iterations, shapesBar.step);
+  shapesBar.finish();
+
+  const apiBar = bar('API in-process', API_SHAPES.length * iterations);
+  const api = await apiInProcess(url, target, iterations, apiBar.step);
+  apiBar.finish();
+
+  let http;
+  if (options.httpBaseUrl) {
+    const httpBar = bar('API over HTTP', API_SHAPES.length * iterations);
+    http = await apiOverHttp(options.httpBaseUrl, target, iterations, httpBar.step);
+    httpBar.finish();
+  }
+
+  const underLoad = await refreshUnderLoad(url, target, (options.readersBeforeSeconds ?? 3) * 1000);
+  const page = options.pages ? await options.pages(target.workspace) : undefined;
+  return {
+    events: options.seeded.events, llm_calls: options.seeded.llmCalls, seed_seconds: options.seeded.seconds, iterations, target,
+    refresh, spec_sql: spec, shapes_sql: shapes, api_in_process: api, api_http: http, refresh_under_load: underLoad,
+    page_load: page, load_average_before: loadBefore, load_average_after: loadAverage(),
+  };
+}
+
+export function loadAverage(): number[] {
+  return os.loadavg().map((l) => round(l, 2));
+}
