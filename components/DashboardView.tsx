@@ -84,7 +84,8 @@ export function DashboardView({ initial }: { initial: DashboardInitial }) {
   };
 
   return (
-    <main className="page" data-testid="dashboard" data-ready={data && !current.isLoading ? 'true' : 'false'} aria-busy={current.isValidating}>
+    <main className="page" data-testid="dashboard" data-ready={data && !current.isLoading ? 'true' : 'false'}
+      data-switching={data && current.isLoading ? 'true' : 'false'} aria-busy={current.isValidating}>
       <header className="page-header">
         <div>
           <h1>Campaign analytics</h1>

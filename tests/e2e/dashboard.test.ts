@@ -108,6 +108,7 @@ describe('the dashboard page', () => {
     if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const tooltip = page.locator('[data-testid=day-tooltip]');
     await tooltip.waitFor();
+    await page.locator('[data-testid=trend-chart]').screenshot({ path: path.join(SCREENSHOTS, 'dashboard-tooltip.png') });
     expect(await tooltip.textContent()).toMatch(/Sends[\d,]+Opens[\d,]+Clicks[\d,]+Replies[\d,]+Bounces[\d,]+Opt-outs[\d,]+Unique contacts[\d,]+LLM cost\$[\d,.]+/);
     await closeCleanly(page);
   });

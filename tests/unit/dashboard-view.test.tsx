@@ -101,6 +101,20 @@ describe('the dashboard view', () => {
     expect(fetchMock.mock.calls.map(([url]) => String(url))).toContain('/api/dashboard/aggregate?workspace_id=acme&from=2025-01-01&to=2025-06-30');
   });
 
+  it('keeps the previous numbers on screen, dimmed, while a new filter loads', async () => {
+    fetchMock.mockImplementation(() => new Promise<Response>(() => undefined));
+    show(initial({ current: answer('2025-11-08', '2025-12-07', busy), previous: answer('2025-10-09', '2025-11-07', busy) }));
+    expect(screen.getByTestId('dashboard').dataset.switching).toBe('false');
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('preset-7d'));
+    });
+    expect(new URLSearchParams(window.location.search).has('from')).toBe(true);
+    expect(screen.getByTestId('dashboard').dataset.switching).toBe('true');
+    expect(screen.getByTestId('dashboard').dataset.ready).toBe('false');
+    expect(screen.getByTestId('kpi-sends-value').textContent).toBe('12,345');
+    expect(screen.queryByTestId('kpis-loading')).toBeNull();
+  });
+
   it('counts a range with only LLM usage or only bounces as not empty', () => {
     expect(isEmptyRange(answer('2025-01-01', '2025-01-31', zero))).toBe(true);
     expect(isEmptyRange(answer('2025-01-01', '2025-01-31', { ...zero, llm_calls: 1 }))).toBe(false);
