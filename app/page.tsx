@@ -21,8 +21,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   let initial: DashboardInitial;
   try {
     const workspaces = await listWorkspaces(store);
-    const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), env().DASHBOARD_SOURCE);
-    initial = { query, notices, workspaces, renderedAt: Date.now(), locale };
+    const { DASHBOARD_SOURCE, STALE_AFTER_SECONDS } = env();
+    const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), DASHBOARD_SOURCE);
+    initial = { query, notices, workspaces, renderedAt: Date.now(), locale, staleAfterSeconds: STALE_AFTER_SECONDS };
     if (query) {
       const [current, previous] = await Promise.all([
         getDashboard(store, query),

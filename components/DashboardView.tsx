@@ -23,6 +23,8 @@ export interface DashboardInitial {
   renderedAt: number;
   /** Chosen on the server from Accept-Language, so server and browser format dates alike. */
   locale: string;
+  /** The server's stale threshold (STALE_AFTER_SECONDS), so the badge and the monitoring agree. */
+  staleAfterSeconds?: number;
 }
 
 const sameQuery = (a: DashboardQuery | null, b: DashboardQuery | null) =>
@@ -93,7 +95,7 @@ export function DashboardView({ initial }: { initial: DashboardInitial }) {
             {range(query)} (UTC){current.isValidating && data ? <span aria-live="polite"> · updating…</span> : null}
           </p>
         </div>
-        {data ? <FreshnessBadge freshness={data.freshness} initialNow={initial.renderedAt} clockOffsetMs={clockOffsetMs} /> : null}
+        {data ? <FreshnessBadge freshness={data.freshness} initialNow={initial.renderedAt} clockOffsetMs={clockOffsetMs} staleAfterSeconds={initial.staleAfterSeconds} /> : null}
       </header>
       <FilterBar query={query} workspaces={list} onChange={change} />
       {notices.map((notice) => <div key={notice} className="banner notice" role="status" data-testid="notice">{notice}</div>)}

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { formatAge } from '@/lib/dashboard/format';
 import type { FreshnessRow } from '@/lib/dashboard/response';
 
-/** The spec's alert threshold: views older than this are stale. */
+/** The spec's alert threshold: views older than this are stale (the server's STALE_AFTER_SECONDS). */
 export const STALE_AFTER_SECONDS = 600;
 
 /** The age of the oldest view, from its refresh time (so it keeps counting between fetches). */
@@ -14,12 +14,13 @@ export function oldestAgeSeconds(freshness: FreshnessRow[], now: number): number
 }
 
 /**
- * "Data as of 3 min ago"; amber with an explanation once the views are older than 10 minutes.
+ * "Data as of 3 min ago"; amber with an explanation once a view is older than the threshold.
  * Ages count on the server's clock: `initialNow` is the server's time of the first render (so the
  * server and hydration agree), `clockOffsetMs` how far the browser's clock runs ahead of it, so a
  * wrong clock on the viewer's machine cannot fake a stale warning.
  */
-export function FreshnessBadge({ freshness, initialNow, clockOffsetMs = 0 }: { freshness: FreshnessRow[]; initialNow: number; clockOffsetMs?: number }) {
+export function FreshnessBadge(props: { freshness: FreshnessRow[]; initialNow: number; clockOffsetMs?: number; staleAfterSeconds?: number }) {
+  const { freshness, initialNow, clockOffsetMs = 0, staleAfterSeconds = STALE_AFTER_SECONDS } = props;
   const [now, setNow] = useState(initialNow);
   useEffect(() => {
     const tick = () => setNow(Date.now() - clockOffsetMs);
@@ -29,7 +30,7 @@ export function FreshnessBadge({ freshness, initialNow, clockOffsetMs = 0 }: { f
   }, [clockOffsetMs]);
   const age = oldestAgeSeconds(freshness, now);
   if (age === null) return null;
-  const stale = age > STALE_AFTER_SECONDS;
+  const stale = age > staleAfterSeconds;
   return (
     <div className={`freshness${stale ? ' stale' : ''}`} data-testid="freshness" data-stale={stale ? 'true' : 'false'} role="status">
       <span className="dot" aria-hidden="true" /> Data as of {formatAge(age)}

@@ -75,6 +75,13 @@ describe('FreshnessBadge', () => {
     vi.useRealTimers();
   });
 
+  it('follows the server\'s configured threshold', () => {
+    vi.useFakeTimers({ now });
+    render(<FreshnessBadge freshness={views([400])} initialNow={now} staleAfterSeconds={300} />);
+    expect(screen.getByTestId('freshness').dataset.stale).toBe('true');
+    vi.useRealTimers();
+  });
+
   it('computes age from refresh times, so it keeps counting between fetches', () => {
     expect(oldestAgeSeconds(views([10, 20]), now + 60_000)).toBe(80);
     expect(oldestAgeSeconds([], now)).toBeNull();
