@@ -5,11 +5,11 @@ import { getDashboard } from '../../../lib/dashboard/aggregate';
 import { addDays, toDay, type DashboardQuery } from '../../../lib/dashboard/query';
 import { createPostgresStore } from '../../../lib/db/postgres';
 import { explain, SHAPES, SPEC_AFTER, SPEC_BEFORE, type ExplainResult, type ShapeName } from './probes';
-import { interleaved, round, summarize, timeIt, type Timing } from './stats';
+import { alone, interleaved, round, summarize, timeIt, type Timing } from './stats';
 
 export interface Pair { raw: Timing; mv: Timing; ratio: number }
-/** A pair whose two sources were also checked to give the same answer. */
-export type CheckedPair = Pair & { same_answer: boolean };
+/** A pair whose two sources were also checked to give the same answer, plus the views timed alone. */
+export type CheckedPair = Pair & { same_answer: boolean; mv_alone: Timing };
 export interface ApiShape { name: string; days: number; campaign: string | null }
 
 // The whole dashboard (summary, timeseries, sequence, cost) comes from one dashboard_aggregate()
@@ -74,10 +74,11 @@ export async function shapeQueries(client: pg.ClientBase, target: Target, iterat
   const values = [target.workspace, addDays(target.today, -29), target.today, null];
   const result = {} as Record<ShapeName, CheckedPair>;
   for (const name of Object.keys(SHAPES) as ShapeName[]) {
-    const [raw, mv] = [await client.query(SHAPES[name].raw, values), await client.query(SHAPES[name].mv, values)];
-    const same = canonicalRows(raw.rows) === canonicalRows(mv.rows);
-    const pair = await interleaved(() => client.query(SHAPES[name].raw, values), () => client.query(SHAPES[name].mv, values), iterations, step);
-    result[name] = { ...pair, same_answer: same };
+    const [rawRows, mvRows] = [await client.query(SHAPES[name].raw, values), await client.query(SHAPES[name].mv, values)];
+    const same = canonicalRows(rawRows.rows) === canonicalRows(mvRows.rows);
+    const mv = () => client.query(SHAPES[name].mv, values);
+    const pair = await interleaved(() => client.query(SHAPES[name].raw, values), mv, iterations, step);
+    result[name] = { ...pair, same_answer: same, mv_alone: await alone(mv, iterations) };
   }
   return result;
 }
@@ -99,11 +100,9 @@ export async function apiInProcess(url: string, target: Target, iterations: numb
         const { source: _source, freshness: _freshness, ...figures } = answer.body;
         return JSON.stringify(figures);
       }));
-      const pair = await interleaved(
-        () => getDashboard(store, queryFor(target, shape, 'raw')),
-        () => getDashboard(store, queryFor(target, shape, 'mv')),
-        iterations, step);
-      out.push({ shape: shape.name, ...pair, same_answer: answers[0] === answers[1] });
+      const mv = () => getDashboard(store, queryFor(target, shape, 'mv'));
+      const pair = await interleaved(() => getDashboard(store, queryFor(target, shape, 'raw')), mv, iterations, step);
+      out.push({ shape: shape.name, ...pair, same_answer: answers[0] === answers[1], mv_alone: await alone(mv, iterations) });
     }
     return out;
   } finally {

@@ -9,7 +9,7 @@ export const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 
 const timing = z.object({ n: z.number().int(), median: z.number(), p95: z.number(), p99: z.number(), min: z.number() });
 const pair = z.object({ raw: timing, mv: timing, ratio: z.number() });
-const checkedPair = pair.extend({ same_answer: z.boolean() });
+const checkedPair = pair.extend({ same_answer: z.boolean(), mv_alone: timing });
 const buffers = z.object({ hit: z.number(), read: z.number() });
 
 export const sizeResultSchema = z.object({
@@ -27,7 +27,10 @@ export const sizeResultSchema = z.object({
   api_in_process: z.array(checkedPair.extend({ shape: z.string() })),
   api_http: z.array(pair.extend({ shape: z.string() })).optional(),
   refresh_under_load: z.object({ readers: z.number().int(), reader_before: timing, reader_during: timing, refresh_ms: z.number() }),
-  page_load: z.object({ loads: z.number().int(), numbers: pair, charts: pair }).optional(),
+  page_load: z.object({
+    loads: z.number().int(), numbers: pair, charts: pair,
+    phases: z.record(z.enum(['mv', 'raw']), z.object({ first_byte: z.number(), html_done: z.number(), dom_content_loaded: z.number() })),
+  }).optional(),
   load_average_before: z.array(z.number()),
   load_average_after: z.array(z.number()),
 });

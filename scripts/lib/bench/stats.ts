@@ -51,3 +51,14 @@ export async function interleaved(
   const mvTiming = summarize(mvSamples);
   return { raw: rawTiming, mv: mvTiming, ratio: round(rawTiming.median / mvTiming.median, 1) };
 }
+
+/**
+ * One path on its own, back to back, after the interleaved pairs: the views' latency when nothing
+ * between two requests evicts their pages from shared_buffers (a raw scan of a big table does).
+ */
+export async function alone(fn: () => Promise<unknown>, iterations: number): Promise<Timing> {
+  await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) samples.push(await timeIt(fn));
+  return summarize(samples);
+}
