@@ -79,6 +79,11 @@ async function main(): Promise<number> {
       await buildNext({ log });
       server = await startNextServer({ DATABASE_URL: database.url });
     }
+    const have = Number((await client.query('select count(*)::bigint as n from public.email_events')).rows[0].n);
+    const smallest = options.sizes[0] ?? 0;
+    if (options.sizes.length > 1 && have > smallest) {
+      throw new UsageError(`the database already holds ${have.toLocaleString('en-US')} events, more than the first --scale size; add --reset to start empty`);
+    }
     const results: SizeResult[] = [];
     for (const [step, events] of options.sizes.entries()) {
       const bar = progress('seeding email_events'.padEnd(24), events);
