@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import nextEnv from '@next/env';
 import pg from 'pg';
-import { refreshViews } from '../lib/admin/views';
+import { describeRefresh, refreshViews } from '../lib/admin/views';
 import { createPostgresStore } from '../lib/db/postgres';
 import type { DatabaseStore } from '../lib/db/store';
 import { EnvError, parseEnv } from '../lib/env';
@@ -129,7 +129,7 @@ async function refreshAndReport(store: DatabaseStore): Promise<void> {
   try {
     const result = await refreshViews(store);
     if (result.status === 'refreshed') {
-      log(`views refreshed in ${result.duration_ms} ms (${result.views.map((v) => `${v.view_name} ${v.duration_ms} ms`).join(', ')})`);
+      log(`views refreshed: ${describeRefresh(result)}`);
     } else {
       log(`refresh skipped: ${result.reason}`);
     }

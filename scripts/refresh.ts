@@ -1,38 +1,51 @@
-// npm run refresh: refresh the dashboard's materialized views now and print each view's duration.
+// npm run refresh [-- --full]: bring the dashboard's views up to date now and print what each did.
 import { parseArgs } from 'node:util';
 import { refreshViews } from '../lib/admin/views';
 import { runCommand, UsageError, withDatabaseStore } from './lib/cli';
 
-const HELP = `Usage: npm run refresh
+const HELP = `Usage: npm run refresh [-- --full]
 
 Runs refresh_dashboard_views() on DATABASE_URL, or on the embedded dev database under .data/
-(applying pending migrations first), and prints how long each view took.
+(applying pending migrations first): recomputes the (workspace, day) buckets written since the
+last refresh and prints, per view, the buckets recomputed, the rows changed and the time taken.
+
+Options:
+  --full   rebuild every view from the raw tables (repair; takes as long as the data is large)
+  --help   show this help
+
 Exit codes: 0 refreshed, 3 skipped because another refresh is running, 2 usage error, 1 failed.`;
 
 /** Another refresh holds the lock: nothing failed, but nothing was refreshed either. */
 const EXIT_SKIPPED = 3;
 
 runCommand('refresh', HELP, async () => {
-  let help: boolean | undefined;
+  let values: { help?: boolean; full?: boolean };
   try {
-    ({ values: { help } } = parseArgs({ options: { help: { type: 'boolean', default: false } } }));
+    ({ values } = parseArgs({ options: { help: { type: 'boolean', default: false }, full: { type: 'boolean', default: false } } }));
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  if (help) {
+  if (values.help) {
     console.log(HELP);
     return 0;
   }
   return withDatabaseStore({ migrate: true }, async (store, database) => {
-    console.error(`Refreshing views on ${database.description} …`);
-    const result = await refreshViews(store);
+    console.error(`${values.full ? 'Rebuilding' : 'Refreshing'} views on ${database.description} …`);
+    const result = await refreshViews(store, { full: values.full });
     if (result.status === 'skipped') {
       console.log(`Skipped: ${result.reason}.`);
       return EXIT_SKIPPED;
     }
-    const width = Math.max('total'.length, ...result.views.map((v) => v.view_name.length));
-    for (const view of result.views) console.log(`${view.view_name.padEnd(width)}  ${view.duration_ms.toFixed(1).padStart(9)} ms`);
-    console.log(`${'total'.padEnd(width)}  ${result.duration_ms.toFixed(1).padStart(9)} ms`);
+    const rows = [
+      ...result.views.map((v) => [v.view_name, String(v.buckets), String(v.rows_changed), v.duration_ms.toFixed(1)]),
+      ['total', String(result.buckets), String(result.rows_changed), result.duration_ms.toFixed(1)],
+    ];
+    const header = ['view', 'buckets', 'rows changed', 'ms'];
+    const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
+    const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+    console.log(line(header));
+    for (const row of rows) console.log(line(row));
+    console.log(`(reading the changes and their raw rows: ${result.capture_ms.toFixed(1)} ms; current as of ${result.current_as_of})`);
     return 0;
   });
 });

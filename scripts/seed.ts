@@ -2,7 +2,7 @@
 // refreshes the views.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { refreshViews } from '../lib/admin/views';
+import { describeRefresh, refreshViews } from '../lib/admin/views';
 import { createPostgresStore } from '../lib/db/postgres';
 import { runCommand, UsageError } from './lib/cli';
 import { resolveDatabase, withClient } from './lib/database';
@@ -53,7 +53,7 @@ runCommand('seed', HELP, async () => {
     try {
       const refreshed = await refreshViews(store);
       if (refreshed.status === 'refreshed') {
-        console.error(`Refreshed views in ${refreshed.duration_ms} ms: ${refreshed.views.map((v) => `${v.view_name} ${v.duration_ms} ms`).join(', ')}`);
+        console.error(`Refreshed views: ${describeRefresh(refreshed)}`);
       } else {
         console.error(`Views not refreshed now (${refreshed.reason}); the next scheduled refresh picks the data up.`);
       }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { DatabaseStore } from '../db/store';
 import { HttpError, badRequest, issuesFromZod, logEvent } from '../http/respond';
 import { isVercelCron, type RefreshCaller, type RefreshSecrets } from './auth';
-import { refreshViews, viewFreshness, type ViewFreshness } from './views';
+import { refreshViews, viewFreshness, type RefreshResult, type ViewFreshness } from './views';
 
 /** The spec's budget for one refresh. */
 export const REFRESH_BUDGET_MS = 2_000;
@@ -64,12 +64,9 @@ export function refusal(caller: Exclude<RefreshCaller, { outcome: 'authorized' }
   return new HttpError(401, 'Unauthorized.', {}, { ...NO_STORE, 'WWW-Authenticate': 'Bearer' });
 }
 
-export interface RefreshAnswer {
-  status: 'refreshed';
-  duration_ms: number;
-  views: Array<{ view_name: string; duration_ms: number }>;
+export type RefreshAnswer = Omit<Extract<RefreshResult, { status: 'refreshed' }>, 'started_at' | 'finished_at'> & {
   freshness: ViewFreshness[];
-}
+};
 
 export async function refreshNow(store: DatabaseStore, caller: Extract<RefreshCaller, { outcome: 'authorized' }>): Promise<RefreshAnswer> {
   let result;
@@ -89,9 +86,14 @@ export async function refreshNow(store: DatabaseStore, caller: Extract<RefreshCa
     via: caller.via,
     outcome: 'refreshed',
     duration_ms: result.duration_ms,
+    full: result.full,
+    buckets: result.buckets,
+    rows_changed: result.rows_changed,
+    current_as_of: result.current_as_of,
     views: result.views,
     ...(slow ? { warning: `refresh took over the ${REFRESH_BUDGET_MS} ms budget` } : {}),
   });
   const freshness = await viewFreshness(store);
-  return { status: result.status, duration_ms: result.duration_ms, views: result.views, freshness };
+  const { started_at: _started, finished_at: _finished, ...done } = result;
+  return { ...done, freshness };
 }

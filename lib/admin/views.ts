@@ -1,5 +1,5 @@
-// Refreshing the dashboard's materialized views and reporting how fresh they are: thin typed
-// wrappers over the SQL functions refresh_dashboard_views() and get_view_freshness().
+// Refreshing the dashboard's views and reporting how fresh they are: thin typed wrappers over the
+// SQL functions refresh_dashboard_views(p_full) and get_view_freshness().
 import { z } from 'zod';
 import type { DatabaseStore } from '../db/store';
 
@@ -10,6 +10,8 @@ export const viewFreshnessSchema = z
     view_name: z.string(),
     last_refreshed: z.null().or(z.coerce.date().transform((date) => date.toISOString())),
     age_seconds: z.null().or(z.coerce.number().int()),
+    /** (workspace, day) buckets written since the last refresh, waiting for the next one. */
+    pending_buckets: z.coerce.number().int().nonnegative(),
   })
   .transform((view) => (view.last_refreshed === null ? { ...view, age_seconds: null } : view));
 export type ViewFreshness = z.infer<typeof viewFreshnessSchema>;
@@ -17,21 +19,40 @@ export type ViewFreshness = z.infer<typeof viewFreshnessSchema>;
 export const refreshResultSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('refreshed'),
+    /** true: rebuilt from scratch; false: only the buckets written since the last refresh. */
+    full: z.boolean(),
     started_at: z.string(),
     finished_at: z.string(),
+    /** The moment the views are now current as of (the refresh's snapshot). */
+    current_as_of: z.string(),
     duration_ms: z.number(),
-    views: z.array(z.object({ view_name: z.string(), duration_ms: z.number() })),
+    /** Time spent reading the changes and the raw rows of their buckets, before any view's step. */
+    capture_ms: z.number(),
+    /** (workspace, day) buckets recomputed, and view rows written (rows whose values did not change are not). */
+    buckets: z.number().int(),
+    rows_changed: z.number().int(),
+    views: z.array(z.object({ view_name: z.string(), duration_ms: z.number(), buckets: z.number().int(), rows_changed: z.number().int() })),
   }),
   z.object({ status: z.literal('skipped'), reason: z.string() }),
 ]);
 export type RefreshResult = z.infer<typeof refreshResultSchema>;
 
-/** Runs refresh_dashboard_views(): all views, concurrently, atomically; 'skipped' if one is running. */
-export async function refreshViews(store: DatabaseStore): Promise<RefreshResult> {
-  return refreshResultSchema.parse(await store.callValue('refresh_dashboard_views'));
+/**
+ * Runs refresh_dashboard_views(): every view brought up to date in one transaction, recomputing the
+ * buckets written since the last refresh (or, with full, everything); 'skipped' if one is running.
+ */
+export async function refreshViews(store: DatabaseStore, options: { full?: boolean } = {}): Promise<RefreshResult> {
+  return refreshResultSchema.parse(await store.callValue('refresh_dashboard_views', { p_full: options.full ?? false }));
 }
 
 /** One row per materialized view with its last refresh time and age in seconds. */
 export async function viewFreshness(store: DatabaseStore): Promise<ViewFreshness[]> {
   return z.array(viewFreshnessSchema).parse(await store.callRows('get_view_freshness'));
+}
+
+/** One line for logs: what a refresh did. */
+export function describeRefresh(result: Extract<RefreshResult, { status: 'refreshed' }>): string {
+  const what = result.full ? 'rebuilt from scratch' : `${result.buckets} bucket${result.buckets === 1 ? '' : 's'} recomputed`;
+  return `${what}, ${result.rows_changed} row${result.rows_changed === 1 ? '' : 's'} changed in ${result.duration_ms} ms `
+    + `(${result.views.map((v) => `${v.view_name} ${v.duration_ms} ms`).join(', ')})`;
 }

@@ -14,7 +14,10 @@ const CRON = 'v'.repeat(64);
 const ROUTE = '/api/admin/refresh-views';
 
 interface Freshness { view_name: string; last_refreshed: string | null; age_seconds: number | null; stale?: boolean }
-interface RefreshBody { status: string; duration_ms: number; views: Array<{ view_name: string; duration_ms: number }>; freshness: Freshness[] }
+interface RefreshBody {
+  status: string; full: boolean; duration_ms: number; buckets: number; rows_changed: number;
+  views: Array<{ view_name: string; duration_ms: number; buckets: number; rows_changed: number }>; freshness: Freshness[];
+}
 interface FreshnessBody { stale: boolean; stale_after_seconds: number; views: Freshness[] }
 interface LogLine { level: string; event: string; [field: string]: unknown }
 
@@ -36,13 +39,13 @@ const logged = (): LogLine[] => logs.flatMap((spy) => spy.mock.calls.map((call) 
   .filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine);
 
 /**
- * Holds llm_usage so a refresh gets through mv_daily_stats and mv_daily_contacts, then waits to read
- * it for mv_llm_cost: a refresh stopped midway, for as long as the test likes.
+ * Holds the per-contact state so a refresh of email events gets through mv_daily_stats, then waits
+ * for it in its contacts step: a refresh stopped midway, for as long as the test likes.
  */
-async function holdLlmUsage(): Promise<pg.Client> {
+async function holdContactState(): Promise<pg.Client> {
   const blocker = await connect();
   await blocker.query('begin');
-  await blocker.query('lock table public.llm_usage in access exclusive mode');
+  await blocker.query('lock table public.dashboard_contact_days in access exclusive mode');
   return blocker;
 }
 
@@ -85,7 +88,9 @@ describe('POST /api/admin/refresh-views', () => {
     expect(status).toBe(200);
     expect(body.status).toBe('refreshed');
     expect(body.views.map((v) => v.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
-    for (const view of body.views) expect(view.duration_ms).toBeGreaterThanOrEqual(0);
+    // What the incremental refresh did: the one (workspace, day) bucket written, for the email views.
+    expect(body.views.map((v) => [v.buckets, v.rows_changed])).toEqual([[1, 1], [1, 2], [0, 0]]);
+    expect(body).toMatchObject({ full: false, buckets: 1, rows_changed: 3 });
     expect(body.freshness.every((f) => f.age_seconds !== null && f.age_seconds < 60)).toBe(true);
     expect((await lastRefreshed()).getTime()).toBeGreaterThan(before.getTime());
     const rows = await client.query('select sum(sends)::int as n from mv_daily_stats where workspace_id = $1', [ws]);
@@ -140,7 +145,8 @@ describe('POST /api/admin/refresh-views', () => {
   it('runs once for 20 simultaneous calls: one 200, the others 409 with Retry-After at once', async () => {
     // Hold a lock that the refresh needs, so the first call is surely still running while the
     // other nineteen arrive; they must answer without waiting for it.
-    const blocker = await holdLlmUsage();
+    await insertEvents(client, [{ workspace_id: uniqueWorkspace('twenty'), event_ts: '2025-06-05T10:00:00Z' }]);
+    const blocker = await holdContactState();
     const many = createPostgresStore({ connectionString: databaseUrl(), max: 25 });
     setStoreForTests(many);
     try {
@@ -174,9 +180,8 @@ describe('POST /api/admin/refresh-views', () => {
     await refreshViewsNow(client);
     await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-06-02T11:00:00Z' }]);
     const before = await client.query('select view_name, last_refreshed from get_view_freshness()');
-    // The refresh gets through mv_daily_stats and mv_daily_contacts, then waits to read llm_usage
-    // for mv_llm_cost, where we cancel it.
-    const blocker = await holdLlmUsage();
+    // The refresh gets through mv_daily_stats, then waits for the contact state, where we cancel it.
+    const blocker = await holdContactState();
     try {
       const answer = callRoute<{ error: string }>(POST, ROUTE, { method: 'POST', headers: { 'x-refresh-token': TOKEN } });
       const { pid } = await blockedRefresh();
@@ -225,7 +230,7 @@ describe('GET /api/admin/refresh-views', () => {
     expect(status).toBe(200);
     expect(body.stale_after_seconds).toBe(600);
     expect(body.views.map((f) => Object.keys(f).sort())).toEqual(
-      Array(3).fill(['age_seconds', 'last_refreshed', 'stale', 'view_name']));
+      Array(3).fill(['age_seconds', 'last_refreshed', 'pending_buckets', 'stale', 'view_name']));
     expect(body.views.map((f) => f.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
     expect(Object.keys(body).sort()).toEqual(['stale', 'stale_after_seconds', 'views']);
     expect(await lastRefreshed()).toEqual(before);
@@ -313,12 +318,12 @@ describe('a refresh while the dashboard is being read', () => {
     // A reader that had to wait for the refresh would fail here instead of hanging.
     await reader.query(`set lock_timeout = '1s'`);
     try {
-      // The refresh really holds the views (a plain REFRESH would lock readers out entirely).
+      // The refresh really holds the views it rewrote (row locks, which readers never wait for).
       const held = await client.query(
         `select c.relname, l.mode from pg_locks l join pg_class c on c.oid = l.relation
          join pg_stat_activity a on a.pid = l.pid
          where c.relname = 'mv_daily_stats' and l.granted and a.pid <> pg_backend_pid() and a.state = 'idle in transaction'`);
-      expect(held.rows.map((row) => row.mode)).toContain('ExclusiveLock');
+      expect(held.rows.map((row) => row.mode)).toContain('RowExclusiveLock');
       for (const view of ['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']) {
         await reader.query(`select count(*) from public.${view}`);
       }
@@ -346,7 +351,7 @@ describe('a refresh while the dashboard is being read', () => {
     await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-06-04T10:00:00Z' }]);
     await refreshViewsNow(client);
     await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-06-04T11:00:00Z' }]);
-    const blocker = await holdLlmUsage();
+    const blocker = await holdContactState();
     const reader = await connect();
     await reader.query(`set lock_timeout = '1s'`);
     try {

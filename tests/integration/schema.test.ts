@@ -1,7 +1,7 @@
 // The database layer of the spec: source tables, materialized views, refresh and freshness
 // functions, and who may reach them. Runs against the real Postgres of the test run.
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyMigrations } from '../../scripts/lib/migrate';
 import { connect, databaseUrl, insertEvents, insertLlmUsage, refreshViewsNow, uniqueWorkspace } from '../support/db';
 
@@ -51,25 +51,41 @@ describe('migrations', () => {
   });
 });
 
-describe('materialized views', () => {
+describe('the dashboard views', () => {
   it('have the spec columns', async () => {
     expect(await columns('mv_daily_stats')).toEqual([
       'workspace_id', 'campaign_name', 'day', 'sends', 'opens', 'clicks', 'replies', 'bounces', 'opt_outs',
       'unique_contacts', 'email_1_sends', 'email_2_sends', 'email_3_sends', 'email_4_sends', 'email_5_sends']);
+    // The contract's columns, then campaign_key (campaign_name as a non-null key, generated).
     expect(await columns('mv_llm_cost')).toEqual([
-      'workspace_id', 'campaign_name', 'provider', 'model', 'day', 'total_cost', 'total_tokens_in', 'total_tokens_out', 'call_count']);
+      'workspace_id', 'campaign_name', 'provider', 'model', 'day', 'total_cost', 'total_tokens_in', 'total_tokens_out', 'call_count',
+      'campaign_key']);
   });
 
-  it('each have a plain unique index on the grouping key, as REFRESH CONCURRENTLY requires', async () => {
+  it('are tables maintained by the refresh, each keyed by a primary key that leads with workspace_id, and say so', async () => {
     const { rows } = await client.query(`
-      select t.relname as view, pg_get_indexdef(i.indexrelid) as def, i.indpred is null as no_where, i.indexprs is null as no_expr
-      from pg_index i join pg_class t on t.oid = i.indrelid
-      where t.relname in ('mv_daily_stats', 'mv_llm_cost', 'mv_daily_contacts') and i.indisunique`);
-    const byView = Object.fromEntries(rows.map((row) => [row.view, row]));
-    expect(byView.mv_daily_stats.def).toMatch(/\(workspace_id, campaign_name, day\)/);
-    expect(byView.mv_llm_cost.def).toMatch(/\(workspace_id, campaign_name, provider, model, day\)/);
-    expect(byView.mv_daily_contacts.def).toMatch(/\(workspace_id, campaign_name, day, previous_day\)/);
-    for (const row of rows) expect(row.no_where && row.no_expr, row.def).toBe(true);
+      select c.relname as view, c.relkind, obj_description(c.oid, 'pg_class') as comment, pg_get_constraintdef(k.oid) as key
+      from pg_class c left join pg_constraint k on k.conrelid = c.oid and k.contype = 'p'
+      where c.relnamespace = 'public'::regnamespace and c.relname in ('mv_daily_stats', 'mv_llm_cost', 'mv_daily_contacts')
+      order by c.relname`);
+    expect(rows.map((row) => row.view)).toEqual(['mv_daily_contacts', 'mv_daily_stats', 'mv_llm_cost']);
+    for (const row of rows) {
+      expect(row.relkind, row.view).toBe('r');
+      expect(row.key, row.view).toMatch(/^PRIMARY KEY \(workspace_id, /);
+      expect(row.comment, row.view).toMatch(/maintained incrementally by refresh_dashboard_views/i);
+    }
+    // Whole-workspace rows have a real key (campaign_key ''), so a refresh can match them with "=".
+    expect(await columns('mv_daily_contacts')).toEqual(['workspace_id', 'campaign_name', 'day', 'previous_day', 'contacts', 'campaign_key']);
+  });
+
+  it('every key of every table the migrations create leads with workspace_id, ready to be distributed by it', async () => {
+    const { rows } = await client.query(`
+      select c.relname, pg_get_constraintdef(k.oid) as key
+      from pg_constraint k join pg_class c on c.oid = k.conrelid
+      where c.relnamespace = 'public'::regnamespace and k.contype in ('p', 'u')
+        and c.relname in ('mv_daily_stats', 'mv_llm_cost', 'mv_daily_contacts', 'dashboard_contact_days', 'dashboard_change_log')`);
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    for (const row of rows) expect(row.key, row.relname).toMatch(/\(workspace_id, /);
   });
 
   it('after a refresh, every view row equals a COUNT/SUM over the raw tables, days in UTC whatever the session TimeZone', async () => {
@@ -154,11 +170,28 @@ describe('materialized views', () => {
 });
 
 describe('refresh_dashboard_views()', () => {
-  it('refreshes every view and logs each refresh with its duration', async () => {
+  it('refreshes every view and logs, per view, what it did and the moment its data is current as of', async () => {
+    const ws = uniqueWorkspace('logged');
+    await refreshViewsNow(client);
+    const lastId = (await client.query('select max(id) as id from dashboard_view_refreshes')).rows[0].id;
+    await insertEvents(client, [
+      { workspace_id: ws, event_ts: '2025-09-03T10:00:00Z' }, { workspace_id: ws, event_ts: '2025-09-04T10:00:00Z' }]);
+    const before = (await client.query('select clock_timestamp() as at')).rows[0].at as Date;
     const result = await refreshViewsNow(client);
-    expect(result.status).toBe('refreshed');
     expect(result.views.map((v) => v.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
-    for (const view of result.views) expect(view.duration_ms).toBeGreaterThanOrEqual(0);
+    const { rows } = await client.query(
+      'select view_name, buckets, rows_changed, full_rebuild, current_as_of, started_at, finished_at, duration_ms from dashboard_view_refreshes where id > $1 order by id', [lastId]);
+    expect(rows.map((r) => r.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
+    // Two days of one workspace were written: two buckets for the email views, none for LLM cost.
+    expect(rows.map((r) => r.buckets)).toEqual([2, 2, 0]);
+    expect(rows.map((r) => Number(r.rows_changed))).toEqual([2, 4, 0]);
+    for (const row of rows) {
+      expect(row.full_rebuild).toBe(false);
+      // Current as of a moment after the write committed and before the refresh finished.
+      expect(row.current_as_of.getTime()).toBeGreaterThanOrEqual(before.getTime());
+      expect(row.current_as_of.getTime()).toBeLessThanOrEqual(row.finished_at.getTime());
+      expect(Number(row.duration_ms)).toBe(result.views.find((v) => v.view_name === row.view_name)?.duration_ms);
+    }
   });
 
   it('returns "skipped" at once while another refresh holds the lock, instead of queueing', async () => {
@@ -178,34 +211,105 @@ describe('refresh_dashboard_views()', () => {
     }
   });
 
-  it('is all or nothing: a refresh that fails leaves the previous contents and freshness', async () => {
+  it('is all or nothing: a refresh that fails after updating mv_daily_stats leaves every view, the change log and freshness as they were', async () => {
     const ws = uniqueWorkspace();
     await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-09-01T10:00:00Z' }]);
     await refreshViewsNow(client);
     const before = await client.query('select * from get_view_freshness()');
     await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-09-01T11:00:00Z' }]);
-    const failing = await connect();
+    const pending = await client.query('select count(*)::int as n from dashboard_change_log where workspace_id = $1', [ws]);
+    expect(pending.rows[0].n).toBe(1);
+    // The contacts step waits for this lock, after mv_daily_stats has been rewritten in the refresh's
+    // transaction; it is cancelled there, as a statement timeout would.
+    const blocker = await connect();
+    const refresher = await connect();
     try {
-      await failing.query(`set statement_timeout = '1ms'`);
-      // The function's own timeout is hoisted by callers; called bare, a 1 ms limit kills it.
-      await expect(failing.query('select public.refresh_dashboard_views()')).rejects.toThrow(/timeout/);
+      await blocker.query('begin');
+      await blocker.query('lock table public.dashboard_contact_days in access exclusive mode');
+      const refresh = refresher.query('select public.refresh_dashboard_views()');
+      let pid: number | undefined;
+      await vi.waitFor(async () => {
+        const { rows } = await client.query(
+          `select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%refresh_dashboard_views%'`);
+        expect(rows).toHaveLength(1);
+        pid = rows[0].pid;
+      }, { timeout: 20_000, interval: 20 });
+      // Midway: it holds mv_daily_stats (written) and waits for the contact state.
+      const held = await client.query(
+        `select count(*)::int as n from pg_locks where pid = $1 and relation = 'public.mv_daily_stats'::regclass and mode = 'RowExclusiveLock'`, [pid]);
+      expect(held.rows[0].n).toBe(1);
+      await client.query('select pg_cancel_backend($1)', [pid]);
+      await expect(refresh).rejects.toThrow(/cancel/);
     } finally {
-      await failing.end();
+      await blocker.query('rollback');
+      await blocker.end();
+      await refresher.end();
     }
     const sends = await client.query('select sum(sends)::int as n from mv_daily_stats where workspace_id = $1', [ws]);
     expect(sends.rows[0].n).toBe(1);
+    const still = await client.query('select count(*)::int as n from dashboard_change_log where workspace_id = $1', [ws]);
+    expect(still.rows[0].n).toBe(1);
     const after = await client.query('select * from get_view_freshness()');
     expect(after.rows.map((r) => r.last_refreshed)).toEqual(before.rows.map((r) => r.last_refreshed));
+    // The next refresh does what the failed one could not.
+    await refreshViewsNow(client);
+    const done = await client.query('select sum(sends)::int as n from mv_daily_stats where workspace_id = $1', [ws]);
+    expect(done.rows[0].n).toBe(2);
+  });
+
+  it('with nothing written since the last refresh rewrites no view row, and still moves freshness', async () => {
+    await refreshViewsNow(client);
+    const stats = async () => (await client.query(`
+      select sum(n_tup_ins + n_tup_upd + n_tup_del)::int as n from pg_stat_xact_user_tables
+      where relname in ('mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost', 'dashboard_contact_days')`)).rows[0].n ?? 0;
+    await client.query('begin');
+    try {
+      const before = await stats();
+      const { rows } = await client.query('select public.refresh_dashboard_views() as r');
+      expect(rows[0].r).toMatchObject({ status: 'refreshed', buckets: 0, rows_changed: 0 });
+      expect(await stats()).toBe(before);
+      const freshness = await client.query('select max(age_seconds) as age from get_view_freshness()');
+      expect(freshness.rows[0].age).toBe(0);
+    } finally {
+      await client.query('rollback');
+    }
   });
 });
 
 describe('get_view_freshness()', () => {
-  it('returns view_name, last_refreshed, age_seconds for each view', async () => {
+  it('returns view_name, last_refreshed, age_seconds (the spec\'s columns) and pending_buckets for each view', async () => {
     const { rows, fields } = await client.query('select * from get_view_freshness()');
-    expect(fields.map((f) => f.name)).toEqual(['view_name', 'last_refreshed', 'age_seconds']);
+    expect(fields.map((f) => f.name)).toEqual(['view_name', 'last_refreshed', 'age_seconds', 'pending_buckets']);
     expect(rows.map((r) => r.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
     const types = await client.query(`select pg_get_function_result('public.get_view_freshness()'::regprocedure) as t`);
-    expect(types.rows[0].t).toBe('TABLE(view_name text, last_refreshed timestamp with time zone, age_seconds integer)');
+    expect(types.rows[0].t).toBe('TABLE(view_name text, last_refreshed timestamp with time zone, age_seconds integer, pending_buckets integer)');
+  });
+
+  it('counts the (workspace, day) buckets written since the last refresh, per view', async () => {
+    await refreshViewsNow(client);
+    const ws = uniqueWorkspace('pending');
+    await insertEvents(client, [
+      { workspace_id: ws, event_ts: '2025-09-05T10:00:00Z' }, { workspace_id: ws, event_ts: '2025-09-05T11:00:00Z' },
+      { workspace_id: ws, event_ts: '2025-09-06T10:00:00Z' }]);
+    await insertLlmUsage(client, [{ workspace_id: ws, created_at: '2025-09-05T10:00:00Z' }]);
+    const { rows } = await client.query('select view_name, pending_buckets from get_view_freshness()');
+    expect(rows).toEqual([
+      { view_name: 'mv_daily_stats', pending_buckets: 2 }, { view_name: 'mv_daily_contacts', pending_buckets: 2 },
+      { view_name: 'mv_llm_cost', pending_buckets: 1 }]);
+    await refreshViewsNow(client);
+    const after = await client.query('select sum(pending_buckets)::int as n from get_view_freshness()');
+    expect(after.rows[0].n).toBe(0);
+  });
+
+  it('reports null, not 0 seconds, for a view never refreshed', async () => {
+    await client.query('begin');
+    try {
+      await client.query(`delete from dashboard_view_refreshes where view_name = 'mv_llm_cost'`);
+      const { rows } = await client.query(`select * from get_view_freshness() where view_name = 'mv_llm_cost'`);
+      expect(rows[0]).toMatchObject({ last_refreshed: null, age_seconds: null });
+    } finally {
+      await client.query('rollback');
+    }
   });
 
   it('ages move: a refresh resets them, and they grow as the last refresh gets older', async () => {
@@ -214,7 +318,7 @@ describe('get_view_freshness()', () => {
     for (const row of fresh.rows) expect(row.age_seconds).toBeLessThan(60);
     await client.query('begin');
     try {
-      await client.query(`update dashboard_view_refreshes set finished_at = finished_at - interval '1 hour'`);
+      await client.query(`update dashboard_view_refreshes set current_as_of = current_as_of - interval '1 hour'`);
       const older = await client.query('select * from get_view_freshness()');
       for (const [i, row] of older.rows.entries()) expect(row.age_seconds).toBe(fresh.rows[i].age_seconds + 3600);
     } finally {
@@ -233,9 +337,39 @@ describe('security', () => {
     'select * from public.mv_llm_cost limit 1',
     'select * from public.dashboard_view_refreshes limit 1',
     'select public.refresh_dashboard_views()',
+    'select public.refresh_dashboard_views(true)',
     'select * from public.get_view_freshness()',
+    'select * from public.dashboard_change_log limit 1',
+    'select * from public.dashboard_contact_days limit 1',
+    `select public.dashboard_aggregate('acme', '2025-01-01', '2025-01-31', null, 'live')`,
+    'select public.dashboard_workspaces()',
+    'insert into public.email_events (workspace_id, campaign_name, contact_email, event_type, event_ts) values (\'w\', \'c\', \'e\', \'sent\', now())',
   ];
   for (const role of ['anon', 'authenticated']) {
+    it(`${role} holds no privilege on any table, view, sequence or function in public, although Supabase's default privileges grant them all`, async () => {
+      // The test database grants like a Supabase project (tests/support/global-setup.ts): prove it,
+      // so that this test fails when a migration forgets a revoke.
+      const defaults = await client.query(
+        `select count(*)::int as n from pg_default_acl d where d.defaclnamespace = 'public'::regnamespace
+           and exists (select 1 from aclexplode(d.defaclacl) a where a.grantee = $1::regrole)`, [role]);
+      expect(defaults.rows[0].n).toBe(3);
+      const relations = await client.query(`
+        select c.relname, c.relkind from pg_class c
+        where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
+          and case when c.relkind = 'S' then has_sequence_privilege($1, c.oid, 'USAGE, SELECT, UPDATE')
+                   else has_table_privilege($1, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') end`, [role]);
+      expect(relations.rows).toEqual([]);
+      const functions = await client.query(`
+        select p.oid::regprocedure::text as function from pg_proc p
+        where p.pronamespace = 'public'::regnamespace and has_function_privilege($1, p.oid, 'EXECUTE')`, [role]);
+      expect(functions.rows).toEqual([]);
+      // And the checks above are not vacuous: there is something to deny.
+      const counted = await client.query(`select (select count(*) from pg_proc where pronamespace = 'public'::regnamespace)::int as functions,
+        (select count(*) from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'S'))::int as relations`);
+      expect(counted.rows[0].functions).toBeGreaterThanOrEqual(10);
+      expect(counted.rows[0].relations).toBeGreaterThanOrEqual(10);
+    });
+
     it(`${role} gets a permission error on every table, view and function`, async () => {
       for (const sql of forbidden) {
         await client.query('begin');

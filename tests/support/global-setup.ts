@@ -20,6 +20,7 @@ let dataDir: string | undefined;
 export default async function setup(project: TestProject) {
   // DATABASE_URL may point at someone's real data: tests never use it.
   const url = process.env.TEST_DATABASE_URL ?? (await startThrowaway());
+  await grantLikeSupabase(url);
   await applyMigrations(url);
   project.provide('databaseUrl', url);
   return async () => {
@@ -37,4 +38,34 @@ async function startThrowaway(): Promise<string> {
   await client.query(`alter database dashboard_test set timezone = 'Pacific/Chatham'`);
   await client.end();
   return embedded.url;
+}
+
+/**
+ * What a Supabase project does for every new object in public: its roles exist, may use the schema,
+ * and get every privilege on new tables, sequences and functions by default. Reproduced before the
+ * migrations run, so the security tests prove the migrations revoke them (on a plain Postgres nothing
+ * would be granted in the first place, and a missing revoke would go unnoticed).
+ */
+async function grantLikeSupabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`
+      do $$
+      declare r text;
+      begin
+        foreach r in array array['anon', 'authenticated', 'service_role'] loop
+          if not exists (select 1 from pg_roles where rolname = r) then
+            execute format('create role %I nologin', r) || case when r = 'service_role' then ' bypassrls' else '' end;
+          end if;
+        end loop;
+      end
+      $$;
+      grant usage on schema public to anon, authenticated, service_role;
+      alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+      alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+      alter default privileges in schema public grant all on functions to anon, authenticated, service_role;`);
+  } finally {
+    await client.end();
+  }
 }

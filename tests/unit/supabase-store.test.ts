@@ -57,7 +57,7 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
       timeseries: [{ day: '2025-01-01', ...zero, cost_usd: 0, cost_by_provider: {} }],
       sequence: [1, 2, 3, 4, 5].map((step) => ({ step, sends: 0 })),
       cost_breakdown: [],
-      freshness: [{ view_name: 'mv_daily_stats', last_refreshed: '2025-01-01T00:00:00.000000Z', age_seconds: 3 }],
+      freshness: [{ view_name: 'mv_daily_stats', last_refreshed: '2025-01-01T00:00:00.000000Z', age_seconds: 3, pending_buckets: 0, live: false, raw_buckets: 0 }],
     };
     const postgrest = fakePostgrest({ status: 200, body: answer });
     setStoreForTests(createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: postgrest.fetch }));
@@ -74,7 +74,7 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
   });
 
   it('returns the rows of a set-returning function', async () => {
-    const rows = [{ view_name: 'mv_daily_stats', last_refreshed: '2025-12-07T01:30:00+00:00', age_seconds: 180 }];
+    const rows = [{ view_name: 'mv_daily_stats', last_refreshed: '2025-12-07T01:30:00+00:00', age_seconds: 180, pending_buckets: 4 }];
     const postgrest = fakePostgrest({ status: 200, body: rows });
     const store = createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: postgrest.fetch });
     await expect(viewFreshness(store)).resolves.toEqual([{ ...rows[0], last_refreshed: '2025-12-07T01:30:00.000Z' }]);
