@@ -14,7 +14,7 @@ const schema = z
     SUPABASE_SERVICE_ROLE_KEY: z.preprocess(emptyAsUndefined, z.string().min(20, 'SUPABASE_SERVICE_ROLE_KEY looks too short').optional()),
     MATERIALIZED_VIEWS_REFRESH_TOKEN: z.preprocess(emptyAsUndefined, secret('MATERIALIZED_VIEWS_REFRESH_TOKEN').optional()),
     CRON_SECRET: z.preprocess(emptyAsUndefined, secret('CRON_SECRET').optional()),
-    DASHBOARD_SOURCE: z.preprocess(emptyAsUndefined, z.enum(['mv', 'raw'], 'DASHBOARD_SOURCE must be "mv" or "raw"').default('mv')),
+    DASHBOARD_SOURCE: z.preprocess(emptyAsUndefined, z.enum(['mv', 'raw', 'live'], 'DASHBOARD_SOURCE must be "mv", "raw" or "live"').default('mv')),
     STALE_AFTER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive('STALE_AFTER_SECONDS must be a positive whole number').default(600)),
   })
   .superRefine((env, ctx) => {

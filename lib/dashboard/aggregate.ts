@@ -14,11 +14,12 @@ export type DashboardAnswer =
   | { kind: 'not-modified'; etag: string };
 
 /**
- * The dashboard for one query. On the mv path the answer carries an ETag made of the views' data
- * version and the query; given the client's If-None-Match, an unchanged answer is not recomputed.
+ * The dashboard for one query. On the mv and live paths the answer carries an ETag made of the data
+ * version (the last refresh; for live also the workspace's pending writes) and the query; given the
+ * client's If-None-Match, an unchanged answer is not recomputed.
  */
 export async function getDashboard(store: DatabaseStore, query: DashboardQuery, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
-  const knownVersion = query.source === 'mv' ? versionFromEtag(ifNoneMatch, query) : null;
+  const knownVersion = query.source === 'raw' ? null : versionFromEtag(ifNoneMatch, query);
   const value = await store.callValue('dashboard_aggregate', {
     p_workspace_id: query.workspace_id,
     p_from: query.from,
@@ -30,7 +31,7 @@ export async function getDashboard(store: DatabaseStore, query: DashboardQuery, 
   const notModified = notModifiedSchema.safeParse(value);
   if (notModified.success) return { kind: 'not-modified', etag: etagFor(query, notModified.data.data_version) };
   const { data_version: version, ...body } = versionedSchema.parse(value);
-  return { kind: 'data', body, etag: query.source === 'mv' ? etagFor(query, version) : null };
+  return { kind: 'data', body, etag: query.source === 'raw' ? null : etagFor(query, version) };
 }
 
 /** Workspaces with their campaigns and days of data, for the filters. */

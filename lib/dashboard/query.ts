@@ -1,13 +1,14 @@
 // The dashboard's query: parsed once at the edge (zod), with the contract's defaults and limits.
 import { z } from 'zod';
 import { badRequest, type Issue } from '../http/respond';
+import { DASHBOARD_SOURCES, type DashboardSource } from './response';
 
 export const MAX_SPAN_DAYS = 366;
 export const DEFAULT_SPAN_DAYS = 30;
 const PARAMETERS = ['workspace_id', 'from', 'to', 'campaign', 'source'] as const;
 const DAY_MS = 86_400_000;
 
-export type DashboardSource = 'mv' | 'raw';
+export { DASHBOARD_SOURCES, type DashboardSource } from './response';
 
 export interface DashboardQuery {
   workspace_id: string;
@@ -38,7 +39,7 @@ const schema = z.object({
   from: isoDay('from').optional(),
   to: isoDay('to').optional(),
   campaign: text('campaign', 200).optional(),
-  source: z.enum(['mv', 'raw'], 'source must be "mv" or "raw"').optional(),
+  source: z.enum(DASHBOARD_SOURCES, 'source must be "mv", "raw" or "live"').optional(),
 });
 
 function isRealDay(value: string): boolean {

@@ -2,6 +2,10 @@
 // by the server (validating what the SQL function returns), the SWR hooks and the contract tests.
 import { z } from 'zod';
 
+/** mv: the views as of the last refresh; raw: the raw tables; live: the views plus the raw rows of buckets written since. */
+export const DASHBOARD_SOURCES = ['mv', 'raw', 'live'] as const;
+export type DashboardSource = (typeof DASHBOARD_SOURCES)[number];
+
 const count = z.number().int().nonnegative();
 const money = z.number().nonnegative();
 // A fraction of sends (0.25 = 25 %). It can pass 1 when a short range counts the opens or clicks
@@ -31,10 +35,16 @@ export const costBreakdownRowSchema = z.object({
   total_cost_usd: money, tokens_in: count, tokens_out: count, call_count: count,
 });
 
+// last_refreshed: the moment the view's data is current as of (null: never refreshed). pending_buckets:
+// (workspace, day) buckets of this workspace written since; raw_buckets: days of this answer read from
+// raw rows instead of the view (every day for source raw, the pending ones for live).
 export const freshnessRowSchema = z.object({
   view_name: z.string(),
-  last_refreshed: z.string(),
-  age_seconds: z.number().int(),
+  last_refreshed: z.string().nullable(),
+  age_seconds: z.number().int().nullable(),
+  pending_buckets: count,
+  live: z.boolean(),
+  raw_buckets: count,
 });
 
 export const dashboardResponseSchema = z.object({
@@ -42,7 +52,7 @@ export const dashboardResponseSchema = z.object({
   from: isoDay,
   to: isoDay,
   campaign: z.string().nullable(),
-  source: z.enum(['mv', 'raw']),
+  source: z.enum(DASHBOARD_SOURCES),
   summary: summarySchema,
   timeseries: z.array(timeseriesPointSchema),
   sequence: z.array(sequenceStepSchema),

@@ -49,11 +49,12 @@ describe('FreshnessBadge', () => {
   const now = Date.parse('2025-12-07T12:00:00Z');
   const views = (secondsAgo: number[]) => secondsAgo.map((s, i) => ({
     view_name: `mv_${i}`, last_refreshed: new Date(now - s * 1000).toISOString(), age_seconds: s,
+    pending_buckets: 0, live: false, raw_buckets: 0,
   }));
 
   it('says how old the oldest view is', () => {
     vi.useFakeTimers({ now });
-    render(<FreshnessBadge freshness={views([60, 180])} initialNow={now} />);
+    render(<FreshnessBadge source="mv" freshness={views([60, 180])} initialNow={now} />);
     expect(screen.getByTestId('freshness').textContent).toContain('Data as of 3 min ago');
     expect(screen.getByTestId('freshness').dataset.stale).toBe('false');
     vi.useRealTimers();
@@ -61,7 +62,7 @@ describe('FreshnessBadge', () => {
 
   it('turns amber and explains itself past 10 minutes', () => {
     vi.useFakeTimers({ now });
-    render(<FreshnessBadge freshness={views([60, 900])} initialNow={now} />);
+    render(<FreshnessBadge source="mv" freshness={views([60, 900])} initialNow={now} />);
     expect(screen.getByTestId('freshness').dataset.stale).toBe('true');
     expect(screen.getByTestId('freshness').textContent).toMatch(/15 min ago.*refresh may be failing/);
     vi.useRealTimers();
@@ -69,7 +70,7 @@ describe('FreshnessBadge', () => {
 
   it('counts on the server\'s clock, so a browser clock an hour fast does not fake a stale warning', () => {
     vi.useFakeTimers({ now: now + 3_600_000 });
-    render(<FreshnessBadge freshness={views([60, 180])} initialNow={now} clockOffsetMs={3_600_000} />);
+    render(<FreshnessBadge source="mv" freshness={views([60, 180])} initialNow={now} clockOffsetMs={3_600_000} />);
     expect(screen.getByTestId('freshness').textContent).toContain('Data as of 3 min ago');
     expect(screen.getByTestId('freshness').dataset.stale).toBe('false');
     vi.useRealTimers();
@@ -77,7 +78,7 @@ describe('FreshnessBadge', () => {
 
   it('follows the server\'s configured threshold', () => {
     vi.useFakeTimers({ now });
-    render(<FreshnessBadge freshness={views([400])} initialNow={now} staleAfterSeconds={300} />);
+    render(<FreshnessBadge source="mv" freshness={views([400])} initialNow={now} staleAfterSeconds={300} />);
     expect(screen.getByTestId('freshness').dataset.stale).toBe('true');
     vi.useRealTimers();
   });
@@ -85,6 +86,29 @@ describe('FreshnessBadge', () => {
   it('computes age from refresh times, so it keeps counting between fetches', () => {
     expect(oldestAgeSeconds(views([10, 20]), now + 60_000)).toBe(80);
     expect(oldestAgeSeconds([], now)).toBeNull();
+  });
+
+  it('counts a view never refreshed as stale and says how to fill it', () => {
+    vi.useFakeTimers({ now });
+    const never = [{ ...views([60])[0]!, last_refreshed: null, age_seconds: null }];
+    render(<FreshnessBadge source="mv" freshness={never} initialNow={now} />);
+    expect(screen.getByTestId('freshness').dataset.stale).toBe('true');
+    expect(screen.getByTestId('freshness').textContent).toMatch(/not refreshed yet.*npm run refresh/);
+    vi.useRealTimers();
+  });
+
+  it('says "Live" over live and raw answers, never "refresh may be failing", however old the views are', () => {
+    vi.useFakeTimers({ now });
+    const old = views([90_000]).map((f) => ({ ...f, live: true, raw_buckets: 2 }));
+    const { unmount } = render(<FreshnessBadge source="live" freshness={old} initialNow={now} />);
+    expect(screen.getByTestId('freshness').textContent).toContain('Live');
+    expect(screen.getByTestId('freshness').dataset.stale).toBe('false');
+    expect(screen.getByTestId('freshness').title).toContain('raw rows of 2 days');
+    unmount();
+    render(<FreshnessBadge source="raw" freshness={views([90_000])} initialNow={now} />);
+    expect(screen.getByTestId('freshness').textContent).toContain('Live (raw tables)');
+    expect(screen.getByTestId('freshness').textContent).not.toContain('may be failing');
+    vi.useRealTimers();
   });
 });
 

@@ -22,7 +22,7 @@ function answer(from: string, to: string, summary: DashboardSummary): DashboardR
   return {
     workspace_id: 'acme', from, to, campaign: null, source: 'mv', summary,
     timeseries: [], sequence: [], cost_breakdown: [],
-    freshness: [{ view_name: 'mv_daily_stats', last_refreshed: new Date().toISOString(), age_seconds: 0 }],
+    freshness: [{ view_name: 'mv_daily_stats', last_refreshed: new Date().toISOString(), age_seconds: 0, pending_buckets: 0, live: false, raw_buckets: 0 }],
   };
 }
 
