@@ -12,7 +12,7 @@ import pg from 'pg';
 import { refreshViews } from '../lib/admin/views';
 import { createPostgresStore } from '../lib/db/postgres';
 import type { DatabaseStore } from '../lib/db/store';
-import { EnvError, parseEnv } from '../lib/env';
+import { isEnvError, parseEnv } from '../lib/env';
 import { DEV_DATA_DIR, resolveDatabase, type ResolvedDatabase } from './lib/database';
 import { seedDemoData } from './lib/demo-data';
 import { PROJECT_ROOT } from './lib/migrate';
@@ -139,6 +139,6 @@ async function refreshAndReport(store: DatabaseStore): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError ? `\n${error.message}\n` : `[dev] failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(isEnvError(error) ? `\n${error.message}\n` : `[dev] failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -2,16 +2,23 @@
 // on the resolved database that is always closed again.
 import { createPostgresStore } from '../../lib/db/postgres';
 import type { DatabaseStore } from '../../lib/db/store';
+import { ERROR_KIND, errorKind } from '../../lib/errors';
 import { resolveDatabase, type ResolvedDatabase } from './database';
 
 /** A mistake in the command line: printed with the command's help, exit code 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  readonly [ERROR_KIND] = 'usage' as const;
+}
+
+export function isUsageError(error: unknown): error is UsageError {
+  return errorKind(error) === 'usage';
+}
 
 export function runCommand(name: string, help: string, main: () => Promise<number>): void {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof UsageError) {
+      if (isUsageError(error)) {
         console.error(`${error.message}\n\n${help}`);
         process.exit(2);
       }
