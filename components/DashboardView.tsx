@@ -95,7 +95,7 @@ export function DashboardView({ initial }: { initial: DashboardInitial }) {
             {range(query)} (UTC){current.isValidating && data ? <span aria-live="polite"> · updating…</span> : null}
           </p>
         </div>
-        {data ? <FreshnessBadge freshness={data.freshness} initialNow={initial.renderedAt} clockOffsetMs={clockOffsetMs} staleAfterSeconds={initial.staleAfterSeconds} /> : null}
+        {data ? <FreshnessBadge freshness={data.freshness} source={data.source} initialNow={initial.renderedAt} clockOffsetMs={clockOffsetMs} staleAfterSeconds={initial.staleAfterSeconds} /> : null}
       </header>
       <FilterBar query={query} workspaces={list} onChange={change} />
       {notices.map((notice) => <div key={notice} className="banner notice" role="status" data-testid="notice">{notice}</div>)}

@@ -75,6 +75,16 @@ describe('FreshnessBadge', () => {
     vi.useRealTimers();
   });
 
+  it('over an answer from the raw tables says the numbers are live, never that refresh may be failing', () => {
+    vi.useFakeTimers({ now });
+    render(<FreshnessBadge freshness={views([60, 3_600])} initialNow={now} source="raw" />);
+    const badge = screen.getByTestId('freshness');
+    expect(badge.dataset.stale).toBe('false');
+    expect(badge.textContent).toContain('Live numbers from the raw tables');
+    expect(badge.textContent).not.toMatch(/refresh may be failing|Data as of/);
+    vi.useRealTimers();
+  });
+
   it('follows the server\'s configured threshold', () => {
     vi.useFakeTimers({ now });
     render(<FreshnessBadge freshness={views([400])} initialNow={now} staleAfterSeconds={300} />);
