@@ -5,8 +5,9 @@ import { runCommand, UsageError, withDatabaseStore } from './lib/cli';
 
 const HELP = `Usage: npm run refresh
 
-Runs refresh_dashboard_views() on DATABASE_URL, or on the embedded dev database under .data/
-(applying pending migrations first), and prints how long each view took.
+Runs refresh_dashboard_views() on DATABASE_URL, or on the embedded dev database under .data/, and
+prints how long each view took. It applies no migrations: a database without them is refused with
+a message to run \`npm run migrate\`.
 Exit codes: 0 refreshed, 3 skipped because another refresh is running, 2 usage error, 1 failed.`;
 
 /** Another refresh holds the lock: nothing failed, but nothing was refreshed either. */
@@ -23,7 +24,7 @@ runCommand('refresh', HELP, async () => {
     console.log(HELP);
     return 0;
   }
-  return withDatabaseStore({ migrate: true }, async (store, database) => {
+  return withDatabaseStore({ requireMigrations: true }, async (store, database) => {
     console.error(`Refreshing views on ${database.description} …`);
     const result = await refreshViews(store);
     if (result.status === 'skipped') {
