@@ -8,7 +8,7 @@ import { previousPeriod } from '@/lib/dashboard/days';
 import { resolveFilters } from '@/lib/dashboard/filters';
 import { pickLocale } from '@/lib/dashboard/locale';
 import { getStore } from '@/lib/db';
-import { StoreUnavailableError } from '@/lib/db/store';
+import { isStoreUnavailableError } from '@/lib/db/store';
 import { env } from '@/lib/env';
 import { logEvent } from '@/lib/http/respond';
 
@@ -33,7 +33,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       if (previous.kind === 'data') initial.previous = previous.body;
     }
   } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
+    if (!isStoreUnavailableError(error)) throw error;
     logEvent('error', 'database_unavailable', { route: 'GET /', ...error.detail });
     return (
       <main className="page">

@@ -42,7 +42,7 @@ export function FreshnessBadge(props: {
       : 'read from the raw tables';
     return (
       <div className="freshness live" data-testid="freshness" data-stale="false" data-source={source} role="status" title={`Exact as of this answer: ${detail}.`}>
-        <span className="dot" aria-hidden="true" /> {source === 'live' ? 'Live' : 'Live (raw tables)'}
+        <span className="dot" aria-hidden="true" /> {source === 'live' ? 'Live' : 'Live numbers from the raw tables'}
       </div>
     );
   }

@@ -1,6 +1,7 @@
 // The one place environment variables are read. Parsed once with zod; a wrong or missing variable
 // fails with a message naming it.
 import { z } from 'zod';
+import { ERROR_KIND, errorKind } from './errors';
 
 const secret = (name: string) =>
   z.string().min(32, `${name} must be at least 32 characters (generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")`);
@@ -36,10 +37,16 @@ const schema = z
 export type Env = z.infer<typeof schema>;
 
 export class EnvError extends Error {
+  readonly [ERROR_KIND] = 'invalid-environment' as const;
   constructor(public readonly variables: string[], message: string) {
     super(message);
     this.name = 'EnvError';
   }
+}
+
+/** Use this, not `instanceof`: see lib/errors.ts. */
+export function isEnvError(error: unknown): error is EnvError {
+  return errorKind(error) === 'invalid-environment';
 }
 
 /** Parses an environment (process.env by default); throws EnvError naming every bad variable. */

@@ -12,17 +12,17 @@ import pg from 'pg';
 import { describeRefresh, refreshViews } from '../lib/admin/views';
 import { createPostgresStore } from '../lib/db/postgres';
 import type { DatabaseStore } from '../lib/db/store';
-import { EnvError, parseEnv } from '../lib/env';
+import { isEnvError, parseEnv } from '../lib/env';
 import { DEV_DATA_DIR, resolveDatabase, type ResolvedDatabase } from './lib/database';
 import { seedDemoData } from './lib/demo-data';
-import { PROJECT_ROOT } from './lib/migrate';
+import { assertMigrated, PROJECT_ROOT } from './lib/migrate';
 import { progress } from './lib/progress';
 
 const HELP = `Usage: npm run dev -- [options]
 
 Starts the dashboard at http://localhost:<port>.
   no DATABASE_URL / SUPABASE_*   embedded PostgreSQL in .data/, demo data loaded on first start
-  DATABASE_URL                   that Postgres (migrations applied; no demo data: run npm run seed)
+  DATABASE_URL                   that Postgres (after npm run migrate; no demo data: run npm run seed)
   SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY   that Supabase project (run supabase db push first)
 Variables may be set in .env.local.
 
@@ -69,8 +69,11 @@ async function main(): Promise<void> {
   } else {
     const embedded = !process.env.DATABASE_URL;
     log(embedded ? 'starting the embedded PostgreSQL in .data/postgres …' : 'using DATABASE_URL …');
-    database = await resolveDatabase({ migrate: true, log: () => {} });
-    log(`database: ${database.description}; migrations applied`);
+    // The embedded database is this checkout's own and is migrated as it starts; a DATABASE_URL
+    // database only by an explicit `npm run migrate`, so here it is only checked.
+    database = await resolveDatabase({ log: () => {} });
+    if (database.external) await assertMigrated(database.url, database.description);
+    log(`database: ${database.description}; migrations ${database.external ? 'all applied' : 'applied'}`);
     if (embedded && !values['no-seed']) await seedOnce(database.url, events);
     store = createPostgresStore({ connectionString: database.url, max: 2 });
     childEnv.DATABASE_URL = database.url;
@@ -139,6 +142,6 @@ async function refreshAndReport(store: DatabaseStore): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof EnvError ? `\n${error.message}\n` : `[dev] failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(isEnvError(error) ? `\n${error.message}\n` : `[dev] failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -34,7 +34,7 @@ runCommand('freshness', HELP, async () => {
   }
   const staleAfter = Number(values['stale-after']);
   if (!Number.isInteger(staleAfter) || staleAfter <= 0) throw new UsageError('--stale-after must be a positive whole number of seconds');
-  return withDatabaseStore({ migrate: false }, async (store) => {
+  return withDatabaseStore({ requireMigrations: false }, async (store) => {
     const report = await freshnessReport(store, staleAfter);
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));

@@ -6,7 +6,8 @@ import { runCommand, UsageError, withDatabaseStore } from './lib/cli';
 const HELP = `Usage: npm run refresh [-- --full]
 
 Runs refresh_dashboard_views() on DATABASE_URL, or on the embedded dev database under .data/
-(applying pending migrations first): recomputes the (workspace, day) buckets written since the
+(it applies no migrations: a database without them is refused with a message to run
+`npm run migrate`): recomputes the (workspace, day) buckets written since the
 last refresh and prints, per view, the buckets recomputed, the rows changed and the time taken.
 
 Options:
@@ -29,7 +30,7 @@ runCommand('refresh', HELP, async () => {
     console.log(HELP);
     return 0;
   }
-  return withDatabaseStore({ migrate: true }, async (store, database) => {
+  return withDatabaseStore({ requireMigrations: true }, async (store, database) => {
     console.error(`${values.full ? 'Rebuilding' : 'Refreshing'} views on ${database.description} …`);
     const result = await refreshViews(store, { full: values.full });
     if (result.status === 'skipped') {

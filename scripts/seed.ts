@@ -7,30 +7,40 @@ import { createPostgresStore } from '../lib/db/postgres';
 import { runCommand, UsageError } from './lib/cli';
 import { resolveDatabase, withClient } from './lib/database';
 import { seedDemoData } from './lib/demo-data';
+import { assertMigrated } from './lib/migrate';
 import { progress } from './lib/progress';
+import { refuseRemoteWrite } from './lib/target-guard';
 
 const HELP = `Usage: npm run seed -- [options]
 
 Adds synthetic outreach data (email_events, llm_usage) to the database, then refreshes the
-materialized views. Uses DATABASE_URL, or the embedded dev database under .data/.
+materialized views. Uses DATABASE_URL, or the embedded dev database under .data/. It applies no
+migrations: a database without them is refused with a message to run \`npm run migrate\`.
 
 Options:
   --events N   email events to add (default 200000)
   --seed S     random seed; the same seed and options give the same rows (default 42)
   --days D     days of history ending today, UTC (default 200)
   --reset      delete all existing email_events and llm_usage first
+  --yes        allow a DATABASE_URL that is not on this machine (refused otherwise)
   --help       show this help`;
 
+const OPTIONS = {
+  events: { type: 'string', default: '200000' },
+  seed: { type: 'string', default: '42' },
+  days: { type: 'string', default: '200' },
+  reset: { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
 runCommand('seed', HELP, async () => {
-  const { values } = parseArgs({
-    options: {
-      events: { type: 'string', default: '200000' },
-      seed: { type: 'string', default: '42' },
-      days: { type: 'string', default: '200' },
-      reset: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({ options: OPTIONS }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -40,8 +50,10 @@ runCommand('seed', HELP, async () => {
   const days = wholeNumber('--days', values.days);
   if (days < 1) throw new UsageError('--days must be at least 1');
 
-  const database = await resolveDatabase({ migrate: true });
+  const database = await resolveDatabase();
   try {
+    refuseRemoteWrite(database.url, { yes: values.yes, action: values.reset ? 'empty and seed' : 'seed' });
+    await assertMigrated(database.url, database.description);
     console.error(`Seeding ${events.toLocaleString('en-US')} events into ${database.description}`);
     await withClient(database, async (client) => {
       if (values.reset) await resetData(client);

@@ -6,7 +6,7 @@ import { createPostgresStore } from './postgres';
 import type { DatabaseStore } from './store';
 import { createSupabaseStore } from './supabase';
 
-export { StoreUnavailableError, type DatabaseStore } from './store';
+export { isStoreUnavailableError, StoreUnavailableError, type DatabaseStore } from './store';
 
 const holder = globalThis as typeof globalThis & { __dashboardStore?: DatabaseStore };
 

@@ -1,6 +1,7 @@
 // The store seam: every database read and write of the app is a call to a SQL function defined in
 // supabase/migrations. Two transports implement it (direct Postgres, supabase-js RPC); callers never
 // know which one runs.
+import { ERROR_KIND, errorKind } from '../errors';
 
 export type FunctionArgs = Record<string, string | number | boolean | null>;
 
@@ -17,6 +18,7 @@ export interface DatabaseStore {
  * message is safe to show; `cause` carries the detail for the server log only.
  */
 export class StoreUnavailableError extends Error {
+  readonly [ERROR_KIND] = 'store-unavailable' as const;
   constructor(
     message: string,
     public readonly detail: { function: string; code?: string; cause: string },
@@ -24,6 +26,11 @@ export class StoreUnavailableError extends Error {
     super(message);
     this.name = 'StoreUnavailableError';
   }
+}
+
+/** Use this, not `instanceof`: see lib/errors.ts. */
+export function isStoreUnavailableError(error: unknown): error is StoreUnavailableError {
+  return errorKind(error) === 'store-unavailable';
 }
 
 /** Only plain identifiers reach SQL text; values always travel as parameters. */

@@ -60,7 +60,15 @@ export function createSupabaseStore(options: SupabaseStoreOptions): DatabaseStor
     callValue: (name, args = {}) => rpc(name, args),
     async callRows(name, args = {}) {
       const data = await rpc(name, args);
-      return Array.isArray(data) ? data : [];
+      // A set-returning function always answers an array. Anything else is a failure to report,
+      // never "no rows" (an empty freshness list would read as "nothing is stale").
+      if (!Array.isArray(data)) {
+        throw new StoreUnavailableError('The database answered in an unexpected format.', {
+          function: name,
+          cause: `expected an array of rows, got ${data === null ? 'null' : typeof data}`,
+        });
+      }
+      return data;
     },
   };
 }

@@ -2,10 +2,12 @@
 // 503 with a short message (the cause goes to the server log as one JSON line), never a stack trace.
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { StoreUnavailableError } from '../db/store';
-import { EnvError } from '../env';
+import { isStoreUnavailableError } from '../db/store';
+import { isEnvError } from '../env';
+import { ERROR_KIND, errorKind } from '../errors';
 
 export class HttpError extends Error {
+  readonly [ERROR_KIND] = 'http' as const;
   constructor(
     public readonly status: number,
     message: string,
@@ -15,6 +17,17 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/** Use this, not `instanceof`: see lib/errors.ts. */
+export function isHttpError(error: unknown): error is HttpError {
+  return errorKind(error) === 'http';
+}
+
+/** zod's own check is by trait, not by class; the name and issues are a fallback for another copy of zod. */
+function isZodError(error: unknown): error is z.ZodError {
+  return error instanceof z.ZodError
+    || (error instanceof Error && error.name === 'ZodError' && Array.isArray((error as { issues?: unknown }).issues));
 }
 
 export interface Issue {
@@ -41,21 +54,24 @@ export function logEvent(level: 'info' | 'warn' | 'error', event: string, fields
   else console.log(line);
 }
 
-/** Maps any thrown value to a response. Known errors keep their status; the rest are 503/500. */
+/**
+ * Maps any thrown value to a response. Known errors keep their status; the rest are 503/500.
+ * Recognised by brand (lib/errors.ts), never by `instanceof`, which fails in the production bundle.
+ */
 export function errorResponse(error: unknown, route: string): NextResponse {
-  if (error instanceof HttpError) {
+  if (isHttpError(error)) {
     return NextResponse.json({ error: error.message, ...error.extra }, { status: error.status, headers: error.headers });
   }
-  if (error instanceof StoreUnavailableError) {
+  if (isStoreUnavailableError(error)) {
     logEvent('error', 'database_unavailable', { route, ...error.detail });
     return NextResponse.json({ error: error.message }, { status: 503, headers: { 'Retry-After': '30' } });
   }
-  if (error instanceof EnvError) {
+  if (isEnvError(error)) {
     // Names the variables, never their values.
     logEvent('error', 'invalid_environment', { route, variables: error.variables });
     return NextResponse.json({ error: `The server is misconfigured: check ${error.variables.join(', ')}.` }, { status: 503 });
   }
-  if (error instanceof z.ZodError) {
+  if (isZodError(error)) {
     // The database answered with a shape we do not expect: a drifted migration.
     logEvent('error', 'unexpected_database_response', { route, issues: error.issues.slice(0, 5) });
     return NextResponse.json({ error: 'The database answered in an unexpected format.' }, { status: 503 });

@@ -3,15 +3,16 @@
 import { createPostgresStore } from '../../lib/db/postgres';
 import type { DatabaseStore } from '../../lib/db/store';
 import { resolveDatabase, type ResolvedDatabase } from './database';
+import { assertMigrated } from './migrate';
+import { isUsageError } from './usage-error';
 
-/** A mistake in the command line: printed with the command's help, exit code 2. */
-export class UsageError extends Error {}
+export { isUsageError, UsageError } from './usage-error';
 
 export function runCommand(name: string, help: string, main: () => Promise<number>): void {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof UsageError) {
+      if (isUsageError(error)) {
         console.error(`${error.message}\n\n${help}`);
         process.exit(2);
       }
@@ -21,17 +22,24 @@ export function runCommand(name: string, help: string, main: () => Promise<numbe
   );
 }
 
-/** Runs fn with a store on DATABASE_URL or the embedded dev database, then releases both. */
+/**
+ * Runs fn with a store on DATABASE_URL or the embedded dev database, then releases both. With
+ * requireMigrations it first checks that every migration is applied (it never applies them).
+ */
 export async function withDatabaseStore<T>(
-  options: { migrate: boolean },
+  options: { requireMigrations: boolean },
   fn: (store: DatabaseStore, database: ResolvedDatabase) => Promise<T>,
 ): Promise<T> {
-  const database = await resolveDatabase({ migrate: options.migrate });
-  const store = createPostgresStore({ connectionString: database.url, max: 1 });
+  const database = await resolveDatabase();
   try {
-    return await fn(store, database);
+    if (options.requireMigrations) await assertMigrated(database.url, database.description);
+    const store = createPostgresStore({ connectionString: database.url, max: 1 });
+    try {
+      return await fn(store, database);
+    } finally {
+      await store.close();
+    }
   } finally {
-    await store.close();
     await database.release();
   }
 }

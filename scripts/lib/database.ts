@@ -1,11 +1,12 @@
-// How the command-line tools (seed, refresh, freshness, bench) find a database: DATABASE_URL when
-// set, otherwise the embedded dev database under .data/ (joining it if `npm run dev` already runs it,
-// starting it for the duration of the command if not).
+// How the command-line tools (dev, seed, refresh, freshness, migrate) find a database: DATABASE_URL
+// when set, otherwise the embedded dev database under .data/ (joining it if `npm run dev` already
+// runs it, starting it for the duration of the command if not).
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
 import { applyMigrations, PROJECT_ROOT } from './migrate';
+import { databaseName } from './target-guard';
 
 export const DEV_DATA_DIR = path.join(PROJECT_ROOT, '.data', 'postgres');
 export const DEV_PORT = 54329;
@@ -14,6 +15,8 @@ const DEV_DATABASE = 'dashboard';
 export interface ResolvedDatabase {
   url: string;
   description: string;
+  /** True for DATABASE_URL: someone else's database, never migrated implicitly. */
+  external: boolean;
   /** Stops the embedded server if this command started it; a no-op otherwise. */
   release: () => Promise<void>;
 }
@@ -33,23 +36,31 @@ function runningDevServerUrl(): string | undefined {
   return `postgresql://postgres:postgres@127.0.0.1:${port}/${DEV_DATABASE}`;
 }
 
-export async function resolveDatabase(options: { log?: (line: string) => void; migrate?: boolean } = {}): Promise<ResolvedDatabase> {
+/**
+ * DATABASE_URL as it is (nothing is sent to it here), or the embedded dev database: joined if
+ * `npm run dev` runs it, else started for the command. The embedded one is this checkout's own, so
+ * it is migrated when started here (unless `migrateEmbedded: false`); DATABASE_URL never is.
+ */
+export async function resolveDatabase(options: { log?: (line: string) => void; migrateEmbedded?: boolean } = {}): Promise<ResolvedDatabase> {
   const log = options.log ?? (() => {});
   const fromEnv = process.env.DATABASE_URL;
   if (fromEnv) {
-    if (options.migrate) await applyMigrations(fromEnv);
-    return { url: fromEnv, description: `DATABASE_URL (${redact(fromEnv)})`, release: async () => {} };
+    return { url: fromEnv, description: `DATABASE_URL (${databaseName(fromEnv)})`, external: true, release: async () => {} };
   }
   const running = runningDevServerUrl();
   if (running) {
-    if (options.migrate) await applyMigrations(running);
-    return { url: running, description: `embedded Postgres of npm run dev (${redact(running)})`, release: async () => {} };
+    return { url: running, description: `embedded Postgres of npm run dev (${databaseName(running)})`, external: false, release: async () => {} };
   }
   const embedded: EmbeddedDatabase = await startEmbeddedPostgres({
     dataDir: DEV_DATA_DIR, port: DEV_PORT, persistent: true, database: DEV_DATABASE, log,
   });
-  await applyMigrations(embedded.url);
-  return { url: embedded.url, description: `embedded Postgres in .data/postgres (${redact(embedded.url)})`, release: embedded.stop };
+  try {
+    if (options.migrateEmbedded ?? true) await applyMigrations(embedded.url);
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+  return { url: embedded.url, description: `embedded Postgres in .data/postgres (${databaseName(embedded.url)})`, external: false, release: embedded.stop };
 }
 
 /** Runs fn with one connected client, then disconnects and releases the database. */
@@ -60,15 +71,5 @@ export async function withClient<T>(database: ResolvedDatabase, fn: (client: pg.
     return await fn(client);
   } finally {
     await client.end();
-  }
-}
-
-export function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
   }
 }

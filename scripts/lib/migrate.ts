@@ -1,6 +1,10 @@
-// Applies supabase/migrations/*.sql with the real Supabase CLI, the same way production does.
+// Applies supabase/migrations/*.sql with the real Supabase CLI, the same way production does, and
+// tells whether a database has them all (only `npm run migrate` and the embedded dev database's own
+// start-up apply them; other commands check and say what to run).
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
@@ -30,4 +34,42 @@ function withLocalSslDisabled(databaseUrl: string): string {
   const local = ['localhost', '127.0.0.1', '[::1]', ''].includes(url.hostname);
   if (local && !url.searchParams.has('sslmode')) url.searchParams.set('sslmode', 'disable');
   return url.toString();
+}
+
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'supabase', 'migrations');
+
+/** The migration files of this checkout, oldest first. */
+export function migrationFiles(): string[] {
+  return fs.readdirSync(MIGRATIONS_DIR).filter((file) => /^\d+_.+\.sql$/.test(file)).sort();
+}
+
+/**
+ * The migration files a database has not recorded as applied. The Supabase CLI records each
+ * version in supabase_migrations.schema_migrations (`migration up` here, `db push` on Supabase).
+ */
+export async function pendingMigrations(client: pg.ClientBase): Promise<string[]> {
+  const { rows: [tracking] } = await client.query(`select to_regclass('supabase_migrations.schema_migrations') is not null as exists`);
+  const applied = new Set<string>();
+  if (tracking?.exists) {
+    const { rows } = await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations');
+    for (const row of rows) applied.add(row.version);
+  }
+  return migrationFiles().filter((file) => !applied.has(file.split('_')[0] ?? ''));
+}
+
+/** Throws, naming the command to run, unless the database has every migration of this checkout. */
+export async function assertMigrated(databaseUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let pending: string[];
+  try {
+    pending = await pendingMigrations(client);
+  } finally {
+    await client.end();
+  }
+  if (pending.length === 0) return;
+  const all = pending.length === migrationFiles().length;
+  throw new Error(all
+    ? `${name} has no dashboard schema yet: run \`npm run migrate\` first (or \`npx supabase db push\` for a Supabase project).`
+    : `${name} is missing ${pending.length} migration(s) (${pending.join(', ')}): run \`npm run migrate\` first.`);
 }

@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatCount, formatDay, formatRate, formatUsd } from '../../lib/dashboard/format';
 import type { DashboardResponse } from '../../lib/dashboard/response';
+import { launchChromium } from '../../scripts/lib/browser';
 
 const base = inject('baseUrl');
 const SCREENSHOTS = path.resolve('test-results');
@@ -14,10 +15,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium({ log: (line) => process.stderr.write(`[dashboard e2e] ${line}\n`) });
 });
 afterAll(async () => {
   await browser?.close();

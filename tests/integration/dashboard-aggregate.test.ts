@@ -85,11 +85,20 @@ describe('GET /api/dashboard/aggregate', () => {
   });
 
   it('defaults to the 30 days ending today (UTC)', async () => {
-    const { body } = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws }));
-    const today = new Date().toISOString().slice(0, 10);
-    expect(body.to).toBe(today);
-    expect(body.timeseries).toHaveLength(30);
-    expect(body.timeseries.at(-1)?.day).toBe(today);
+    // The server's clock is pinned (half a second before a UTC midnight), so "today" cannot move
+    // between the request and the expectation.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2025-03-03T23:59:59.500Z'));
+    try {
+      const { status, body } = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws }));
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ from: '2025-02-02', to: '2025-03-03' });
+      expect(body.timeseries).toHaveLength(30);
+      expect(body.timeseries.at(-1)?.day).toBe('2025-03-03');
+      expect(body.summary.sends).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reads the raw tables with source=raw, and DASHBOARD_SOURCE=raw makes that the default', async () => {

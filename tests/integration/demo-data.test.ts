@@ -12,11 +12,13 @@ let client: pg.Client;
 async function seededRows(options: { events: number; seed: number; days: number }) {
   await client.query('begin');
   try {
+    // The rows this call added are those with an id above the largest one before it.
+    const before = await client.query('select coalesce(max(id), 0)::bigint as id from email_events');
     const result = await seedDemoData(client, options);
     const events = await client.query(
       `select md5(string_agg(concat_ws('|', workspace_id, campaign_name, contact_email, event_type, email_number, event_ts), ',' order by id)) as digest,
-              count(*)::int as n from email_events where id > (select coalesce(max(id), 0) from email_events) - $1`, [result.events]);
-    return { result, digest: events.rows[0].digest as string };
+              count(*)::int as n from email_events where id > $1`, [before.rows[0].id]);
+    return { result, digest: events.rows[0].digest as string, inserted: events.rows[0].n as number };
   } finally {
     await client.query('rollback');
   }
@@ -35,6 +37,8 @@ describe('seedDemoData', () => {
     const again = await seededRows({ events: 3_000, seed: 11, days: 60 });
     const other = await seededRows({ events: 3_000, seed: 12, days: 60 });
     expect(first.result.events).toBe(3_000);
+    expect(first.inserted).toBe(3_000);
+    expect(other.inserted).toBe(3_000);
     expect(first.digest).toBe(again.digest);
     expect(other.digest).not.toBe(first.digest);
   });

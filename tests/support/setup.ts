@@ -5,12 +5,8 @@ import { createPostgresStore } from '../../lib/db/postgres';
 import { resetEnvCache } from '../../lib/env';
 
 const databaseUrl = inject('databaseUrl');
-// A real Supabase given to the test run is kept for the tests written for it, under other names,
-// so that the app's own store never reaches it by accident.
-if (process.env.SUPABASE_URL && !process.env.SUPABASE_TEST_URL) process.env.SUPABASE_TEST_URL = process.env.SUPABASE_URL;
-if (process.env.SUPABASE_SERVICE_ROLE_KEY && !process.env.SUPABASE_TEST_SERVICE_ROLE_KEY) {
-  process.env.SUPABASE_TEST_SERVICE_ROLE_KEY = process.env.SUPABASE_SERVICE_ROLE_KEY;
-}
+// SUPABASE_URL in a developer's shell may be production: tests drop it and never use it. The tests
+// written for a real Supabase read TEST_SUPABASE_URL / TEST_SUPABASE_SERVICE_ROLE_KEY only.
 process.env.DATABASE_URL = databaseUrl;
 delete process.env.SUPABASE_URL;
 delete process.env.SUPABASE_SERVICE_ROLE_KEY;

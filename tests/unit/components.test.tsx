@@ -76,6 +76,16 @@ describe('FreshnessBadge', () => {
     vi.useRealTimers();
   });
 
+  it('over an answer from the raw tables says the numbers are live, never that refresh may be failing', () => {
+    vi.useFakeTimers({ now });
+    render(<FreshnessBadge freshness={views([60, 3_600])} initialNow={now} source="raw" />);
+    const badge = screen.getByTestId('freshness');
+    expect(badge.dataset.stale).toBe('false');
+    expect(badge.textContent).toContain('Live numbers from the raw tables');
+    expect(badge.textContent).not.toMatch(/refresh may be failing|Data as of/);
+    vi.useRealTimers();
+  });
+
   it('follows the server\'s configured threshold', () => {
     vi.useFakeTimers({ now });
     render(<FreshnessBadge source="mv" freshness={views([400])} initialNow={now} staleAfterSeconds={300} />);
@@ -106,7 +116,7 @@ describe('FreshnessBadge', () => {
     expect(screen.getByTestId('freshness').title).toContain('raw rows of 2 days');
     unmount();
     render(<FreshnessBadge source="raw" freshness={views([90_000])} initialNow={now} />);
-    expect(screen.getByTestId('freshness').textContent).toContain('Live (raw tables)');
+    expect(screen.getByTestId('freshness').textContent).toContain('Live numbers from the raw tables');
     expect(screen.getByTestId('freshness').textContent).not.toContain('may be failing');
     vi.useRealTimers();
   });

@@ -70,6 +70,19 @@ describe('the dashboard view', () => {
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
+  it('over raw-table numbers (source=raw) shows them as live, even with views an hour old', async () => {
+    const hourOld = new Date(Date.now() - 3_600_000).toISOString();
+    const raw: DashboardResponse = {
+      ...answer('2025-11-08', '2025-12-07', busy), source: 'raw',
+      freshness: [{ view_name: 'mv_daily_stats', last_refreshed: hourOld, age_seconds: 3_600 }],
+    };
+    show(initial({ query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', campaign: null, source: 'raw' }, current: raw }));
+    const badge = screen.getByTestId('freshness');
+    expect(badge.dataset.stale).toBe('false');
+    expect(badge.textContent).toContain('Live numbers from the raw tables');
+    expect(badge.textContent).not.toContain('refresh may be failing');
+  });
+
   it('shows skeletons, then the server\'s message with a Retry that asks again', async () => {
     fetchMock.mockImplementation(async () => json(503, { error: 'The database is unavailable.' }));
     show(initial());

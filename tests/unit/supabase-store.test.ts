@@ -1,12 +1,15 @@
 // The supabase-js store's wire contract. PostgREST cannot run on these machines, so it is mocked at
-// the fetch edge here; the last case talks to a real Supabase when SUPABASE_URL is set.
+// the fetch edge here; the last cases talk to a real Supabase when TEST_SUPABASE_URL and
+// TEST_SUPABASE_SERVICE_ROLE_KEY are set (never SUPABASE_URL: it may be production).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
 import { setStoreForTests } from '../../lib/db';
-import { StoreUnavailableError } from '../../lib/db/store';
+import { GET as refreshViews } from '../../app/api/admin/refresh-views/route';
+import { isStoreUnavailableError, StoreUnavailableError } from '../../lib/db/store';
 import { createSupabaseStore } from '../../lib/db/supabase';
 import { viewFreshness } from '../../lib/admin/views';
 import { dashboardResponseSchema } from '../../lib/dashboard/response';
+import { testSupabase } from '../support/real-supabase';
 import { callRoute } from '../support/routes';
 
 const SUPABASE_URL = 'https://project-ref.supabase.co';
@@ -81,6 +84,25 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
     expect(postgrest.calls[0]?.url).toBe(`${SUPABASE_URL}/rest/v1/rpc/get_view_freshness`);
   });
 
+  for (const [what, body] of [['null', null], ['an object', { view_name: 'mv_daily_stats' }], ['a string', 'ok']] as const) {
+    it(`reports a set-returning call answered with ${what} as a failure, not as no rows`, async () => {
+      const postgrest = fakePostgrest({ status: 200, body });
+      const store = createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: postgrest.fetch });
+      await expect(store.callRows('get_view_freshness')).rejects.toSatisfy(
+        (error) => isStoreUnavailableError(error) && error.message === 'The database answered in an unexpected format.');
+    });
+  }
+
+  it('answers 503 to a freshness check whose reply is not a list, never "not stale"', async () => {
+    setStoreForTests(createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: fakePostgrest({ status: 200, body: null }).fetch }));
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { status, body } = await callRoute<{ error: string; stale?: boolean }>(refreshViews, '/api/admin/refresh-views');
+    expect(String(log.mock.calls[0]?.[0])).toContain('get_view_freshness');
+    log.mockRestore();
+    expect(status).toBe(503);
+    expect(body).toEqual({ error: 'The database answered in an unexpected format.' });
+  });
+
   const failures: Array<[string, { status: number; body: unknown }, RegExp]> = [
     ['a statement timeout', { status: 500, body: { code: '57014', message: 'canceling statement due to statement timeout', details: null, hint: null } }, /took too long/],
     ['a missing function', { status: 404, body: { code: 'PGRST202', message: 'Could not find the function public.dashboard_aggregate', details: null, hint: null } }, /schema is not up to date/],
@@ -113,16 +135,32 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
   });
 });
 
-const realSupabase = Boolean(process.env.SUPABASE_TEST_URL && process.env.SUPABASE_TEST_SERVICE_ROLE_KEY);
+describe('which real Supabase the tests may use', () => {
+  it('only the one named by TEST_SUPABASE_URL and TEST_SUPABASE_SERVICE_ROLE_KEY, never SUPABASE_URL', () => {
+    const production = { SUPABASE_URL: 'https://production.supabase.co', SUPABASE_SERVICE_ROLE_KEY: 'production-service-role-key' };
+    expect(testSupabase(production)).toBeUndefined();
+    expect(testSupabase({ ...production, TEST_SUPABASE_URL: 'https://test.supabase.co' })).toBeUndefined();
+    expect(testSupabase({ ...production, TEST_SUPABASE_URL: 'https://test.supabase.co', TEST_SUPABASE_SERVICE_ROLE_KEY: 'test-key' }))
+      .toEqual({ url: 'https://test.supabase.co', serviceRoleKey: 'test-key' });
+  });
+
+  it('the test run drops SUPABASE_URL and its key and keeps no copy under another name', () => {
+    const allowed = ['TEST_SUPABASE_URL', 'TEST_SUPABASE_SERVICE_ROLE_KEY'];
+    const copies = Object.entries(process.env).filter(([name, value]) => value && /SUPABASE.*(URL|KEY)/.test(name) && !allowed.includes(name));
+    expect(copies.map(([name]) => name)).toEqual([]);
+  });
+});
+
+const realSupabase = testSupabase();
 describe('supabase store against a real Supabase project', () => {
-  it.runIf(realSupabase)('reads the freshness of the views (runs when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are set and the migrations pushed)', async () => {
-    const store = createSupabaseStore({ url: process.env.SUPABASE_TEST_URL ?? '', serviceRoleKey: process.env.SUPABASE_TEST_SERVICE_ROLE_KEY ?? '' });
+  it.runIf(realSupabase)('reads the freshness of the views (runs when TEST_SUPABASE_URL and TEST_SUPABASE_SERVICE_ROLE_KEY are set and the migrations pushed)', async () => {
+    const store = createSupabaseStore(realSupabase ?? { url: '', serviceRoleKey: '' });
     const rows = await viewFreshness(store);
     expect(rows.map((r) => r.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
   });
 
   it.runIf(realSupabase)('answers GET /api/dashboard/aggregate through PostgREST (zeros for an unknown workspace, both sources)', async () => {
-    setStoreForTests(createSupabaseStore({ url: process.env.SUPABASE_TEST_URL ?? '', serviceRoleKey: process.env.SUPABASE_TEST_SERVICE_ROLE_KEY ?? '' }));
+    setStoreForTests(createSupabaseStore(realSupabase ?? { url: '', serviceRoleKey: '' }));
     const workspace = `no-such-workspace-${Date.now()}`;
     for (const source of ['mv', 'raw'] as const) {
       const { status, body } = await callRoute(aggregate, `/api/dashboard/aggregate?workspace_id=${workspace}&from=2025-01-01&to=2025-01-07&source=${source}`);

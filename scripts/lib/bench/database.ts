@@ -1,10 +1,23 @@
 // The benchmark's database: a throwaway embedded Postgres in .data/bench (kept with --keep), or
-// DATABASE_URL, which is only ever added to unless --reset empties its event tables.
+// DATABASE_URL, which is only ever added to unless --reset empties its event tables. DATABASE_URL
+// must be migrated already (npm run migrate) and, when not on this machine, confirmed with --yes.
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../embedded-postgres';
-import { applyMigrations, PROJECT_ROOT } from '../migrate';
+import { applyMigrations, assertMigrated, PROJECT_ROOT } from '../migrate';
+import { databaseName, refuseRemoteWrite, YES_FLAG } from '../target-guard';
+
+/**
+ * --yes, taken out of the command line before scripts/bench.ts parses it: that parser is strict and
+ * does not list the flag (it belongs there; move it when scripts/bench.ts is next edited).
+ */
+const confirmed = ((argv: string[]) => {
+  const at = argv.indexOf(YES_FLAG);
+  if (at < 2) return false;
+  argv.splice(at, 1);
+  return true;
+})(process.argv);
 
 export const BENCH_DATA_DIR = path.join(PROJECT_ROOT, '.data', 'bench');
 
@@ -18,7 +31,8 @@ export interface BenchDatabase {
 export async function openBenchDatabase(options: { keep: boolean; reset: boolean; log: (line: string) => void }): Promise<BenchDatabase> {
   const external = process.env.DATABASE_URL;
   if (external) {
-    await applyMigrations(external);
+    refuseRemoteWrite(external, { yes: confirmed, action: options.reset ? 'empty and fill with benchmark data' : 'fill with benchmark data' });
+    await assertMigrated(external, `DATABASE_URL (${databaseName(external)})`);
     if (options.reset) {
       options.log('--reset: emptying email_events and llm_usage in DATABASE_URL');
       await withClient(external, async (client) => {

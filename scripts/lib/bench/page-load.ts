@@ -1,14 +1,12 @@
-// Page load in a real headless Chromium against `next start`: from navigation until the KPI numbers
+// Page load in a real headless Chromium (found by ../browser.ts) against `next start`: from navigation until the KPI numbers
 // are on screen, and until every chart is drawn with data. Once with the views (the default) and
 // once with DASHBOARD_SOURCE=raw, for the ratio.
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../browser';
 import { buildNext, startNextServer } from '../next-server';
 import { progress } from '../progress';
 import type { Pair } from './measure';
 import { round, summarize, type Timing } from './stats';
-
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export interface PageTimings {
   /** Navigation until the KPI numbers are on screen (server-rendered: the first paint). */
@@ -56,7 +54,7 @@ async function timeLoad(page: Page, url: string): Promise<{ numbers: number; cha
  * after one untimed warm-up load of each.
  */
 export async function pageLoads(urls: Record<'mv' | 'raw', string>, loads: number, step: () => void): Promise<Record<'mv' | 'raw', PageTimings>> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium({ log: (line) => console.error(line) });
   try {
     const empty = () => ({ numbers: [] as number[], charts: [] as number[], phases: [[], [], []] as number[][] });
     const samples = { mv: empty(), raw: empty() };

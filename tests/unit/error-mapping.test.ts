@@ -1,0 +1,60 @@
+// The error mapper recognises our errors by brand, not by class: in the production bundle an error can
+// come from another copy of its class (one per bundle), and `instanceof` then fails (500 instead of 503).
+// vi.resetModules() gives a second copy of each module here, as the bundler does.
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import * as mapper from '../../lib/http/respond';
+import * as store from '../../lib/db/store';
+
+async function secondCopies() {
+  vi.resetModules();
+  const [respond, db, env] = await Promise.all([import('../../lib/http/respond'), import('../../lib/db/store'), import('../../lib/env')]);
+  return { respond, db, env };
+}
+
+describe('errorResponse with errors from another copy of their module', () => {
+  it('maps a StoreUnavailableError to 503 with Retry-After', async () => {
+    const { db } = await secondCopies();
+    const error = new db.StoreUnavailableError('The database is unavailable.', { function: 'dashboard_aggregate', cause: 'ECONNREFUSED' });
+    expect(error instanceof store.StoreUnavailableError).toBe(false);
+    expect(store.isStoreUnavailableError(error)).toBe(true);
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const response = mapper.errorResponse(error, 'GET /test');
+    expect(String(log.mock.calls[0]?.[0])).toContain('"event":"database_unavailable"');
+    log.mockRestore();
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('30');
+    expect(await response.json()).toEqual({ error: 'The database is unavailable.' });
+  });
+
+  it('keeps an HttpError\'s status, body and headers', async () => {
+    const { respond } = await secondCopies();
+    const error = new respond.HttpError(409, 'A refresh is already running.', { status: 'skipped' }, { 'Retry-After': '15' });
+    expect(error instanceof mapper.HttpError).toBe(false);
+    const response = mapper.errorResponse(error, 'GET /test');
+    expect(response.status).toBe(409);
+    expect(response.headers.get('retry-after')).toBe('15');
+    expect(await response.json()).toEqual({ error: 'A refresh is already running.', status: 'skipped' });
+  });
+
+  it('answers 503 naming the variable for an EnvError', async () => {
+    const { env } = await secondCopies();
+    const error = new env.EnvError(['CRON_SECRET'], 'Invalid environment');
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const response = mapper.errorResponse(error, 'GET /test');
+    log.mockRestore();
+    expect(response.status).toBe(503);
+    expect((await response.json()).error).toContain('CRON_SECRET');
+  });
+
+  it('answers 503 for a database reply of the wrong shape (zod), 500 for anything else', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const shape = z.object({ n: z.number() }).safeParse({ n: 'x' });
+    expect(mapper.errorResponse(shape.error, 'GET /test').status).toBe(503);
+    // A look-alike is not one of ours: a plain Error named like our class, or an object with a kind.
+    const impostor = Object.assign(new Error('The database is unavailable.'), { name: 'StoreUnavailableError', kind: 'store-unavailable' });
+    expect(mapper.errorResponse(impostor, 'GET /test').status).toBe(500);
+    expect(mapper.errorResponse('a string', 'GET /test').status).toBe(500);
+    log.mockRestore();
+  });
+});
