@@ -42,6 +42,8 @@ export function supabaseFor(project: SessionProject, jar: CookieJar): SupabaseCl
       getAll: () => jar.getAll(),
       setAll: (cookies) => jar.setAll?.(cookies),
     },
+    // Only the server reads the session (no browser client): keep it out of reach of page scripts.
+    cookieOptions: { httpOnly: true, sameSite: 'lax', path: '/' },
     auth: { autoRefreshToken: false, detectSessionInUrl: false },
     // Auth only. Node 20 has no global WebSocket, which supabase-js checks for at creation.
     realtime: { transport: RealtimeUnused as unknown as RealtimeTransport },
