@@ -29,7 +29,7 @@ function clientFor(project: SessionProject, request: Request) {
   const written: CookieToSet[] = [];
   const { cookies } = credentialsFromRequest(request);
   const supabase = supabaseFor(project, { getAll: () => cookies.getAll(), setAll: (list) => written.push(...list) });
-  const redirect = (path: string) => {
+  const redirect = (path: string): NextResponse => {
     const response = NextResponse.redirect(new URL(path, request.url), 303);
     for (const { name, value, options } of written) response.cookies.set(name, value, options);
     response.headers.set('Cache-Control', 'no-store');
@@ -38,7 +38,7 @@ function clientFor(project: SessionProject, request: Request) {
   return { supabase, redirect };
 }
 
-const toLogin = (request: Request, message: LoginMessage) => {
+const toLogin = (request: Request, message: LoginMessage): NextResponse => {
   const response = NextResponse.redirect(new URL(`/login?message=${message}`, request.url), 303);
   response.headers.set('Cache-Control', 'no-store');
   return response;
@@ -116,11 +116,20 @@ export async function confirmEmail(request: Request, env: Env = currentEnv()): P
 
 export async function signOut(request: Request, env: Env = currentEnv()): Promise<Response> {
   const project = sessionProject(env);
-  if (!project) return toLogin(request, 'signed-out');
-  const { supabase, redirect } = clientFor(project, request);
-  // Ends this browser's session; the cookies are cleared even when Supabase cannot be reached.
-  await supabase.auth.signOut({ scope: 'local' }).catch(() => undefined);
-  return redirect('/login?message=signed-out');
+  let response: NextResponse;
+  if (project && !project.dev) {
+    const { supabase, redirect } = clientFor(project, request);
+    // Revokes this session at Supabase Auth when it can be reached.
+    await supabase.auth.signOut({ scope: 'local' }).catch(() => undefined);
+    response = redirect('/login?message=signed-out');
+  } else {
+    response = toLogin(request, 'signed-out');
+  }
+  // Whatever Supabase answered, this browser's session cookies go.
+  for (const { name } of credentialsFromRequest(request).cookies.getAll()) {
+    if (name.startsWith('sb-') && !response.cookies.get(name)) response.cookies.set(name, '', { path: '/', maxAge: 0 });
+  }
+  return response;
 }
 
 /** How long a dev sign-in lasts; /auth/dev-sign-in again (or reloading /) renews it. */
