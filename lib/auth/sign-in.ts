@@ -24,25 +24,33 @@ const emailSchema = z.email().max(320);
 
 type CookieToSet = { name: string; value: string; options: Record<string, unknown> };
 
+/**
+ * A 303 to a path of this site, as a relative Location: the browser resolves it against the address
+ * it used (behind a proxy or on 127.0.0.1, request.url may name another host, whose cookies differ).
+ */
+function seeOther(path: string): NextResponse {
+  return new NextResponse(null, { status: 303, headers: { Location: path, 'Cache-Control': 'no-store' } });
+}
+
+/** The site's origin as the browser sees it (for links sent by email). */
+function siteOrigin(request: Request): string {
+  return request.headers.get('origin') ?? new URL(request.url).origin;
+}
+
 /** A Supabase client on the request's cookies that collects what it writes, for the redirect. */
 function clientFor(project: SessionProject, request: Request) {
   const written: CookieToSet[] = [];
   const { cookies } = credentialsFromRequest(request);
   const supabase = supabaseFor(project, { getAll: () => cookies.getAll(), setAll: (list) => written.push(...list) });
   const redirect = (path: string): NextResponse => {
-    const response = NextResponse.redirect(new URL(path, request.url), 303);
+    const response = seeOther(path);
     for (const { name, value, options } of written) response.cookies.set(name, value, options);
-    response.headers.set('Cache-Control', 'no-store');
     return response;
   };
   return { supabase, redirect };
 }
 
-const toLogin = (request: Request, message: LoginMessage): NextResponse => {
-  const response = NextResponse.redirect(new URL(`/login?message=${message}`, request.url), 303);
-  response.headers.set('Cache-Control', 'no-store');
-  return response;
-};
+const toLogin = (_request: Request, message: LoginMessage): NextResponse => seeOther(`/login?message=${message}`);
 
 /** A same-site path to go back to after signing in (never another origin). */
 export function safeNext(value: unknown): string {
@@ -79,7 +87,7 @@ export async function sendMagicLink(request: Request, env: Env = currentEnv()): 
   const email = emailSchema.safeParse(form?.get('email'));
   if (!email.success) return toLogin(request, 'invalid-email');
   const { supabase, redirect } = clientFor(project, request);
-  const confirm = new URL('/auth/confirm', request.url);
+  const confirm = new URL('/auth/confirm', siteOrigin(request));
   confirm.searchParams.set('next', safeNext(form?.get('next')));
   // Invite-only: a link signs in an existing user; it never creates one.
   const { error } = await supabase.auth.signInWithOtp({ email: email.data, options: { emailRedirectTo: confirm.href, shouldCreateUser: false } });
@@ -155,10 +163,9 @@ export async function devSignIn(request: Request, env: Env = currentEnv()): Prom
     .setIssuedAt()
     .setExpirationTime(expiresAt)
     .sign(new TextEncoder().encode(env.SUPABASE_JWT_SECRET));
-  const response = NextResponse.redirect(new URL(safeNext(new URL(request.url).searchParams.get('next')), request.url), 303);
+  const response = seeOther(safeNext(new URL(request.url).searchParams.get('next')));
   for (const { name, value } of sessionCookies(project.url, token, expiresAt, { id: userId, email })) {
     response.cookies.set(name, value, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: DEV_SESSION_SECONDS });
   }
-  response.headers.set('Cache-Control', 'no-store');
   return response;
 }

@@ -19,7 +19,13 @@ export interface FakeAuthServer {
   privateJwk: JWK;
   /** Requests received, e.g. 'POST /auth/v1/otp'. */
   requests: () => string[];
+  /** Bodies of the magic-link requests (POST /auth/v1/otp). */
+  otpRequests: () => Array<{ path: string; body: Record<string, unknown>; query: string }>;
   close: () => Promise<void>;
+}
+
+export function fakeTokenHash(user: FakeUser): string {
+  return `hash-${user.id}`;
 }
 
 export async function mintEs256(privateJwk: JWK, user: { id: string; email: string }, expiresIn = 3600): Promise<{ token: string; expiresAt: number }> {
@@ -41,6 +47,7 @@ export async function startFakeSupabaseAuth(users: FakeUser[]): Promise<FakeAuth
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
   const seen: string[] = [];
+  const bodies: Array<{ path: string; body: Record<string, unknown>; query: string }> = [];
 
   const server = http.createServer((request, response) => {
     let raw = '';
@@ -54,17 +61,26 @@ export async function startFakeSupabaseAuth(users: FakeUser[]): Promise<FakeAuth
       };
       const body = (() => { try { return JSON.parse(raw || '{}') as Record<string, unknown>; } catch { return {}; } })();
       if (request.method === 'GET' && url.pathname === '/auth/v1/.well-known/jwks.json') return send(200, { keys: [publicJwk] });
+      const session = (user: FakeUser) => void mintEs256(privateJwk, user).then(({ token, expiresAt }) => send(200, {
+        access_token: token, token_type: 'bearer', expires_in: 3600, expires_at: expiresAt,
+        refresh_token: randomBytes(12).toString('hex'),
+        user: { id: user.id, aud: 'authenticated', role: 'authenticated', email: user.email, app_metadata: {}, user_metadata: {}, created_at: new Date(0).toISOString() },
+      }));
       if (request.method === 'POST' && url.pathname === '/auth/v1/token' && url.searchParams.get('grant_type') === 'password') {
         const user = users.find((u) => u.email === body.email && u.password === body.password);
         if (!user) return send(400, { code: 400, error_code: 'invalid_credentials', msg: 'Invalid login credentials' });
-        void mintEs256(privateJwk, user).then(({ token, expiresAt }) => send(200, {
-          access_token: token, token_type: 'bearer', expires_in: 3600, expires_at: expiresAt,
-          refresh_token: randomBytes(12).toString('hex'),
-          user: { id: user.id, aud: 'authenticated', role: 'authenticated', email: user.email, app_metadata: {}, user_metadata: {}, created_at: new Date(0).toISOString() },
-        }));
-        return;
+        return session(user);
       }
-      if (request.method === 'POST' && url.pathname === '/auth/v1/otp') return send(200, {});
+      // The link in a sign-in email: its token_hash is fakeTokenHash(user) here.
+      if (request.method === 'POST' && url.pathname === '/auth/v1/verify') {
+        const user = users.find((u) => fakeTokenHash(u) === body.token_hash);
+        if (!user) return send(403, { code: 403, error_code: 'otp_expired', msg: 'Email link is invalid or has expired' });
+        return session(user);
+      }
+      if (request.method === 'POST' && url.pathname === '/auth/v1/otp') {
+        bodies.push({ path: url.pathname, body, query: url.search });
+        return send(200, {});
+      }
       if (request.method === 'POST' && url.pathname === '/auth/v1/logout') {
         response.writeHead(204).end();
         return;
@@ -78,6 +94,7 @@ export async function startFakeSupabaseAuth(users: FakeUser[]): Promise<FakeAuth
     url: `http://127.0.0.1:${port}`,
     privateJwk,
     requests: () => [...seen],
+    otpRequests: () => [...bodies],
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
