@@ -2,7 +2,18 @@
 import { EnvError, parseEnv } from './lib/env';
 
 try {
-  parseEnv();
+  const env = parseEnv();
+  if (env.DASHBOARD_AUTH === 'off') {
+    console.warn(JSON.stringify({
+      level: 'warn', time: new Date().toISOString(), event: 'dashboard_auth_off',
+      message: 'DASHBOARD_AUTH=off: the dashboard is open to anyone who can reach this server (every workspace). Use it on a private network only.',
+    }));
+  } else if (env.SUPABASE_URL && !env.SUPABASE_ANON_KEY) {
+    console.warn(JSON.stringify({
+      level: 'warn', time: new Date().toISOString(), event: 'sign_in_page_disabled',
+      message: 'SUPABASE_ANON_KEY is not set: the /login page cannot sign anyone in; API calls with a Bearer token still work.',
+    }));
+  }
 } catch (error) {
   if (error instanceof EnvError) {
     console.error(`\n${error.message}\nSee .env.example and the README.\n`);

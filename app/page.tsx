@@ -1,9 +1,15 @@
 // The dashboard page. The server renders the first view with its numbers already in it (through
-// the same store as the API), then hands it to SWR in the browser as fallback data.
+// the same store as the API), then hands it to SWR in the browser as fallback data. Signed out:
+// /login (under `npm run dev`, the demo user's dev sign-in); signed in: that user's workspaces.
 import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { AccountBar } from '@/components/AccountBar';
 import { DashboardView, type DashboardInitial } from '@/components/DashboardView';
 import { ErrorBanner } from '@/components/ErrorBanner';
-import { getDashboard, listWorkspaces } from '@/lib/dashboard/aggregate';
+import { authenticate } from '@/lib/auth/access';
+import { pageCredentials } from '@/lib/auth/next';
+import { devSignInEnabled } from '@/lib/auth/session';
+import { listWorkspacesFor, readDashboard } from '@/lib/dashboard/aggregate';
 import { previousPeriod } from '@/lib/dashboard/days';
 import { resolveFilters } from '@/lib/dashboard/filters';
 import { pickLocale } from '@/lib/dashboard/locale';
@@ -15,19 +21,31 @@ import { logEvent } from '@/lib/http/respond';
 export const dynamic = 'force-dynamic';
 
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const [params, requestHeaders] = await Promise.all([searchParams, headers()]);
+  const [params, requestHeaders, credentials] = await Promise.all([searchParams, headers(), pageCredentials()]);
+  const verdict = await authenticate(credentials);
+  if (verdict.kind === 'anonymous' || verdict.kind === 'invalid') redirect(devSignInEnabled(env()) ? '/auth/dev-sign-in' : '/login');
+  if (verdict.kind === 'unavailable') {
+    return (
+      <main className="page">
+        <h1>Campaign analytics</h1>
+        <ErrorBanner message={verdict.message} />
+      </main>
+    );
+  }
+  const reader = verdict;
+  const account = <AccountBar email={reader.kind === 'user' ? reader.email : null} open={reader.kind === 'open'} />;
   const locale = pickLocale(requestHeaders.get('accept-language'));
   const store = getStore();
   let initial: DashboardInitial;
   try {
-    const workspaces = await listWorkspaces(store);
+    const workspaces = await listWorkspacesFor(store, reader);
     const { DASHBOARD_SOURCE, STALE_AFTER_SECONDS } = env();
     const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), DASHBOARD_SOURCE);
     initial = { query, notices, workspaces, renderedAt: Date.now(), locale, staleAfterSeconds: STALE_AFTER_SECONDS };
     if (query) {
       const [current, previous] = await Promise.all([
-        getDashboard(store, query),
-        getDashboard(store, { ...query, ...previousPeriod(query) }),
+        readDashboard(store, reader, query),
+        readDashboard(store, reader, { ...query, ...previousPeriod(query) }),
       ]);
       if (current.kind === 'data') initial.current = current.body;
       if (previous.kind === 'data') initial.previous = previous.body;
@@ -36,11 +54,19 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
     if (!isStoreUnavailableError(error)) throw error;
     logEvent('error', 'database_unavailable', { route: 'GET /', ...error.detail });
     return (
-      <main className="page">
-        <h1>Campaign analytics</h1>
-        <ErrorBanner message={error.message} />
-      </main>
+      <>
+        {account}
+        <main className="page">
+          <h1>Campaign analytics</h1>
+          <ErrorBanner message={error.message} />
+        </main>
+      </>
     );
   }
-  return <DashboardView initial={initial} />;
+  return (
+    <>
+      {account}
+      <DashboardView initial={{ ...initial, signedIn: reader.kind === 'user' }} />
+    </>
+  );
 }

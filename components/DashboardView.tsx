@@ -13,6 +13,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { FilterBar } from './FilterBar';
 import { FreshnessBadge } from './FreshnessBadge';
 import { KpiGrid } from './KpiGrid';
+import { RefreshButton } from './RefreshButton';
 
 export interface DashboardInitial {
   query: DashboardQuery | null;
@@ -25,6 +26,8 @@ export interface DashboardInitial {
   locale: string;
   /** The server's stale threshold (STALE_AFTER_SECONDS), so the badge and the monitoring agree. */
   staleAfterSeconds?: number;
+  /** A signed-in user (not the open mode): an empty list means no memberships yet. */
+  signedIn?: boolean;
 }
 
 const sameQuery = (a: DashboardQuery | null, b: DashboardQuery | null) =>
@@ -72,7 +75,11 @@ export function DashboardView({ initial }: { initial: DashboardInitial }) {
     return (
       <main className="page">
         <h1>Campaign analytics</h1>
-        <EmptyState title="No data yet." detail="No workspace has sent an email or recorded LLM usage. Seed demo data with npm run seed, or wait for the first events." />
+        {initial.signedIn ? (
+          <EmptyState title="No workspaces yet." detail="You are not a member of any workspace. Ask an admin to add you (npm run members -- add <your email> <workspace>)." />
+        ) : (
+          <EmptyState title="No data yet." detail="No workspace has sent an email or recorded LLM usage. Seed demo data with npm run seed, or wait for the first events." />
+        )}
       </main>
     );
   }
@@ -95,6 +102,7 @@ export function DashboardView({ initial }: { initial: DashboardInitial }) {
             {range(query)} (UTC){current.isValidating && data ? <span aria-live="polite"> · updating…</span> : null}
           </p>
         </div>
+        {workspace?.role === 'admin' ? <RefreshButton workspaceId={query.workspace_id} /> : null}
         {data ? <FreshnessBadge freshness={data.freshness} source={data.source} initialNow={initial.renderedAt} clockOffsetMs={clockOffsetMs} staleAfterSeconds={initial.staleAfterSeconds} /> : null}
       </header>
       <FilterBar query={query} workspaces={list} onChange={change} />

@@ -17,9 +17,19 @@ const schema = z
     CRON_SECRET: z.preprocess(emptyAsUndefined, secret('CRON_SECRET').optional()),
     DASHBOARD_SOURCE: z.preprocess(emptyAsUndefined, z.enum(['mv', 'raw', 'live'], 'DASHBOARD_SOURCE must be "mv", "raw" or "live"').default('mv')),
     STALE_AFTER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive('STALE_AFTER_SECONDS must be a positive whole number').default(600)),
+    // Sign-in (Supabase Auth). Access tokens are verified locally: with the project's signing keys
+    // (JWKS under SUPABASE_URL) and/or the legacy shared secret (HS256).
+    SUPABASE_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'SUPABASE_JWT_SECRET looks too short (Settings → API → JWT secret of the project)').optional()),
+    SUPABASE_ANON_KEY: z.preprocess(emptyAsUndefined, z.string().min(20, 'SUPABASE_ANON_KEY looks too short (the anon or publishable key of the project)').optional()),
+    DASHBOARD_AUTH: z.preprocess(emptyAsUndefined, z.enum(['on', 'off'], 'DASHBOARD_AUTH must be "on" or "off"').default('on')),
+    // Set by `npm run dev` only (with a per-.data HS256 secret in SUPABASE_JWT_SECRET): /auth/dev-sign-in
+    // signs this user in. A production build never serves it.
+    DASHBOARD_DEV_SIGN_IN_USER: z.preprocess(emptyAsUndefined, z.uuid('DASHBOARD_DEV_SIGN_IN_USER must be a user id (uuid)').optional()),
+    NODE_ENV: z.string().optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.SUPABASE_URL && !env.SUPABASE_SERVICE_ROLE_KEY) {
+    // SUPABASE_URL with DATABASE_URL and no service role key: Supabase Auth for sign-in, data read directly.
+    if (env.SUPABASE_URL && !env.SUPABASE_SERVICE_ROLE_KEY && !env.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['SUPABASE_SERVICE_ROLE_KEY'], message: 'SUPABASE_SERVICE_ROLE_KEY is required when SUPABASE_URL is set' });
     }
     if (env.SUPABASE_SERVICE_ROLE_KEY && !env.SUPABASE_URL) {
@@ -32,9 +42,32 @@ const schema = z
         message: 'Set DATABASE_URL, or SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY (`npm run dev` sets DATABASE_URL for its embedded Postgres)',
       });
     }
+    if (env.NODE_ENV === 'production') productionAuthIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
   });
 
 export type Env = z.infer<typeof schema>;
+
+/**
+ * A production server requires sign-in unless told otherwise: it must be able to verify access
+ * tokens, and the sign-in page must be able to reach Supabase Auth. The dev sign-in is refused.
+ */
+function productionAuthIssues(env: Omit<Env, 'NODE_ENV'>): Array<{ path: string[]; message: string }> {
+  const issues: Array<{ path: string[]; message: string }> = [];
+  if (env.DASHBOARD_DEV_SIGN_IN_USER) {
+    issues.push({ path: ['DASHBOARD_DEV_SIGN_IN_USER'], message: 'DASHBOARD_DEV_SIGN_IN_USER is for `npm run dev` only; unset it in production' });
+  }
+  if (env.DASHBOARD_AUTH === 'off') return issues;
+  if (!env.SUPABASE_URL && !env.SUPABASE_JWT_SECRET) {
+    issues.push({
+      path: ['SUPABASE_JWT_SECRET'],
+      message: 'Sign-in needs a way to verify access tokens: set SUPABASE_URL (its signing keys) or SUPABASE_JWT_SECRET (legacy HS256 secret); or DASHBOARD_AUTH=off for an open dashboard on a private network',
+    });
+  }
+  if (env.SUPABASE_URL && !env.SUPABASE_ANON_KEY) {
+    issues.push({ path: ['SUPABASE_ANON_KEY'], message: 'SUPABASE_ANON_KEY (the anon or publishable key) is required for the sign-in page when SUPABASE_URL is set' });
+  }
+  return issues;
+}
 
 export class EnvError extends Error {
   readonly [ERROR_KIND] = 'invalid-environment' as const;
@@ -69,4 +102,13 @@ export function env(): Env {
 /** Forget the parsed environment (tests change process.env between cases). */
 export function resetEnvCache(): void {
   cached = undefined;
+}
+
+/**
+ * True only under `next dev` (and `tsx` scripts run without NODE_ENV=production). Next.js inlines
+ * process.env.NODE_ENV at build time, so in a production build this is the constant false and code
+ * behind it (the dev sign-in) is unreachable whatever the environment says at run time.
+ */
+export function isDevelopmentServer(): boolean {
+  return process.env.NODE_ENV === 'development';
 }

@@ -3,6 +3,10 @@
 // once, refreshes the views and runs `next dev` against it; with DATABASE_URL (or SUPABASE_URL +
 // SUPABASE_SERVICE_ROLE_KEY, e.g. in .env.local) it uses that database instead. While it runs it
 // refreshes the views every 5 minutes, as the Vercel cron does in production.
+// Sign-in: with Supabase Auth configured (SUPABASE_URL / SUPABASE_JWT_SECRET) it is the real one;
+// otherwise the launcher signs you in as a demo user, admin of the demo workspaces, through a
+// development-only route (/auth/dev-sign-in) that a production build never serves.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +18,8 @@ import { createPostgresStore } from '../lib/db/postgres';
 import type { DatabaseStore } from '../lib/db/store';
 import { isEnvError, parseEnv } from '../lib/env';
 import { DEV_DATA_DIR, resolveDatabase, type ResolvedDatabase } from './lib/database';
-import { seedDemoData } from './lib/demo-data';
+import { DEMO_WORKSPACES, seedDemoData } from './lib/demo-data';
+import { addMember } from './lib/members';
 import { assertMigrated, PROJECT_ROOT } from './lib/migrate';
 import { progress } from './lib/progress';
 
@@ -25,6 +30,10 @@ Starts the dashboard at http://localhost:<port>.
   DATABASE_URL                   that Postgres (after npm run migrate; no demo data: run npm run seed)
   SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY   that Supabase project (run supabase db push first)
 Variables may be set in .env.local.
+
+Sign-in: with SUPABASE_URL or SUPABASE_JWT_SECRET set, through Supabase Auth; otherwise you are
+signed in as a demo user (admin of the demo workspaces) by a development-only route.
+Add members: npm run members -- add <email-or-user-id> <workspace> [--role admin]
 
 Options:
   --port N          port of the web server (default 3000)
@@ -61,7 +70,8 @@ async function main(): Promise<void> {
   let store: DatabaseStore & { close?: () => Promise<void> };
   const childEnv: Record<string, string> = {};
 
-  if (process.env.SUPABASE_URL || process.env.SUPABASE_SERVICE_ROLE_KEY) {
+  // SUPABASE_URL beside DATABASE_URL (and no service role key) is Supabase Auth with direct reads.
+  if ((process.env.SUPABASE_URL && !process.env.DATABASE_URL) || process.env.SUPABASE_SERVICE_ROLE_KEY) {
     const env = parseEnv();
     log(`using Supabase at ${env.SUPABASE_URL}`);
     const { createSupabaseStore } = await import('../lib/db/supabase');
@@ -77,8 +87,12 @@ async function main(): Promise<void> {
     if (embedded && !values['no-seed']) await seedOnce(database.url, events);
     store = createPostgresStore({ connectionString: database.url, max: 2 });
     childEnv.DATABASE_URL = database.url;
+    if (!process.env.SUPABASE_URL && !process.env.SUPABASE_JWT_SECRET && process.env.DASHBOARD_AUTH !== 'off') Object.assign(childEnv, await devSignIn(database.url));
     parseEnv({ ...process.env, ...childEnv });
   }
+  log(process.env.DASHBOARD_AUTH === 'off'
+    ? 'DASHBOARD_AUTH=off: the dashboard is open to anyone who can reach it'
+    : 'add a member: npm run members -- add <email-or-user-id> <workspace> [--role admin]');
 
   // The first refresh runs beside the web server's start-up rather than before it.
   void refreshAndReport(store);
@@ -126,6 +140,33 @@ async function seedOnce(url: string, events: number): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The dev sign-in: a demo user and an HS256 secret made once per .data directory, the user made an
+ * admin of the demo workspaces. The secret signs only this machine's dev sessions.
+ */
+async function devSignIn(url: string): Promise<Record<string, string>> {
+  const file = path.join(DEV_DATA_DIR, '..', 'dev-auth.json');
+  let saved: { secret: string; userId: string };
+  if (fs.existsSync(file)) {
+    saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { secret: string; userId: string };
+  } else {
+    saved = { secret: randomBytes(32).toString('hex'), userId: randomUUID() };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const workspace of DEMO_WORKSPACES) await addMember(client, saved.userId, workspace, 'admin');
+  } catch (error) {
+    log(`could not add the demo user to the demo workspaces: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await client.end();
+  }
+  log(`signed in automatically as demo@example.com (user ${saved.userId}, admin of ${DEMO_WORKSPACES.join(', ')}; development only)`);
+  return { SUPABASE_JWT_SECRET: saved.secret, DASHBOARD_DEV_SIGN_IN_USER: saved.userId };
 }
 
 async function refreshAndReport(store: DatabaseStore): Promise<void> {

@@ -7,7 +7,7 @@ const HELP = `Usage: npm run refresh [-- --full]
 
 Runs refresh_dashboard_views() on DATABASE_URL, or on the embedded dev database under .data/
 (it applies no migrations: a database without them is refused with a message to run
-`npm run migrate`): recomputes the (workspace, day) buckets written since the
+\`npm run migrate\`): recomputes the (workspace, day) buckets written since the
 last refresh and prints, per view, the buckets recomputed, the rows changed and the time taken.
 
 Options:

@@ -9,7 +9,7 @@ export interface RefreshSecrets {
 }
 
 export type RefreshCaller =
-  | { outcome: 'authorized'; via: 'refresh-token' | 'cron-secret' }
+  | { outcome: 'authorized'; via: 'refresh-token' | 'cron-secret' | 'workspace-admin' }
   /** No credentials were presented. */
   | { outcome: 'anonymous' }
   /** Credentials were presented and are wrong (or of the wrong scheme). */

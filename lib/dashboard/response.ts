@@ -73,6 +73,8 @@ export const workspacesResponseSchema = z.object({
     first_day: isoDay.nullable(),
     last_day: isoDay.nullable(),
     campaigns: z.array(z.object({ campaign_name: z.string(), first_day: isoDay, last_day: isoDay })),
+    /** The signed-in user's role there (absent in open mode, DASHBOARD_AUTH=off). */
+    role: z.enum(['viewer', 'admin']).optional(),
   })),
 });
 export type WorkspacesResponse = z.infer<typeof workspacesResponseSchema>;

@@ -10,10 +10,10 @@ export interface SupabaseStoreOptions {
   fetch?: typeof fetch;
 }
 
-type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>;
+export type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>;
 
 /** Stands in for a WebSocket class: the store never opens a Realtime connection. */
-class RealtimeUnused {
+export class RealtimeUnused {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSING = 2;

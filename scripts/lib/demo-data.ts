@@ -37,6 +37,9 @@ const CAMPAIGNS: Array<[workspace: string, campaign: string]> = [
   ['stark', 'Hardware startups'], ['stark', 'Investors update'], ['stark', 'Design partners'],
 ];
 
+/** The demo workspaces (npm run dev makes its demo user an admin of each). */
+export const DEMO_WORKSPACES: string[] = [...new Set(CAMPAIGNS.map(([workspace]) => workspace))];
+
 // [provider, model, USD per 1M input tokens, USD per 1M output tokens, relative use]
 const MODELS: Array<[string, string, number, number, number]> = [
   ['openai', 'gpt-4o-mini', 0.15, 0.6, 30],

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatCount, formatDay, formatRate, formatUsd } from '../../lib/dashboard/format';
 import type { DashboardResponse } from '../../lib/dashboard/response';
 import { launchChromium } from '../../scripts/lib/browser';
+import { bearerOf, signIn } from '../support/e2e-auth';
 
 const base = inject('baseUrl');
 const SCREENSHOTS = path.resolve('test-results');
@@ -32,7 +33,10 @@ async function openDashboard(
   options: { viewport?: { width: number; height: number }; locale?: string; colorScheme?: 'light' | 'dark' } = {},
 ): Promise<Page> {
   const { viewport = { width: 1440, height: 1000 }, locale = 'en-US', colorScheme = 'light' } = options;
-  const page = await browser.newPage({ viewport, locale, colorScheme });
+  // Signed in as a member (admin) of every demo workspace.
+  const context = await browser.newContext({ viewport, locale, colorScheme });
+  await signIn(context, 'admin');
+  const page = await context.newPage();
   const errors: string[] = [];
   pageErrors.set(page, errors);
   page.on('pageerror', (error) => errors.push(error.message));
@@ -47,7 +51,7 @@ async function openDashboard(
 
 async function closeCleanly(page: Page) {
   const errors = pageErrors.get(page) ?? [];
-  await page.close();
+  await page.context().close();
   expect(errors).toEqual([]);
 }
 
@@ -64,7 +68,7 @@ async function shownFilters(page: Page) {
 async function api(filters: { workspace_id: string; campaign: string; from: string; to: string }): Promise<DashboardResponse> {
   const params = new URLSearchParams({ workspace_id: filters.workspace_id, from: filters.from, to: filters.to });
   if (filters.campaign) params.set('campaign', filters.campaign);
-  const response = await fetch(`${base}/api/dashboard/aggregate?${params}`);
+  const response = await fetch(`${base}/api/dashboard/aggregate?${params}`, { headers: await bearerOf('admin') });
   expect(response.status).toBe(200);
   return (await response.json()) as DashboardResponse;
 }
@@ -91,7 +95,7 @@ async function expectKpisMatchApi(page: Page) {
 
 describe('the dashboard page', () => {
   it('shows the API\'s numbers for its filters, on the first server-rendered paint too', async () => {
-    const response = await fetch(`${base}/`);
+    const response = await fetch(`${base}/`, { headers: await bearerOf('admin') });
     const html = await response.text();
     expect(html).toContain('data-testid="kpi-sends-value"');
     const page = await openDashboard();

@@ -1,15 +1,20 @@
 // For tests over HTTP: a throwaway embedded Postgres (or TEST_DATABASE_URL) with migrations and
 // seeded demo data, a production build, and one `next start` pointed at it with known secrets.
-import { randomBytes } from 'node:crypto';
+// Sign-in is on, as in production: the server verifies tokens with the JWKS of a fake Supabase
+// Auth (GoTrue cannot run here) that also answers the login page; two users are members of every
+// demo workspace, one as admin, one as viewer.
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../scripts/lib/embedded-postgres';
-import { seedDemoData } from '../../scripts/lib/demo-data';
+import { DEMO_WORKSPACES, seedDemoData } from '../../scripts/lib/demo-data';
+import { addMember } from '../../scripts/lib/members';
 import { applyMigrations } from '../../scripts/lib/migrate';
 import { buildNext, startNextServer, type NextServer } from '../../scripts/lib/next-server';
+import { startFakeSupabaseAuth, type FakeAuthServer, type FakeUser } from './fake-supabase-auth';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +22,12 @@ declare module 'vitest' {
     baseUrl: string;
     refreshToken: string;
     cronSecret: string;
+    /** The fake Supabase project (SUPABASE_URL of the server). */
+    supabaseUrl: string;
+    /** Its private ES256 signing key, to mint access tokens in the tests. */
+    signingJwk: import('jose').JWK;
+    admin: FakeUser;
+    viewer: FakeUser;
   }
 }
 
@@ -25,6 +36,7 @@ export const E2E_SEED_EVENTS = 50_000;
 let embedded: EmbeddedDatabase | undefined;
 let server: NextServer | undefined;
 let dataDir: string | undefined;
+let auth: FakeAuthServer | undefined;
 
 export default async function setup(project: TestProject) {
   const log = (line: string) => process.stderr.write(`[e2e setup] ${line}\n`);
@@ -35,6 +47,11 @@ export default async function setup(project: TestProject) {
     databaseUrl = embedded.url;
   }
   await applyMigrations(databaseUrl);
+  const password = randomBytes(12).toString('hex');
+  const admin: FakeUser = { id: randomUUID(), email: 'admin@example.com', password };
+  const viewer: FakeUser = { id: randomUUID(), email: 'viewer@example.com', password };
+  auth = await startFakeSupabaseAuth([admin, viewer]);
+  const anonKey = `e2e-anon-${randomBytes(12).toString('hex')}`;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -44,6 +61,10 @@ export default async function setup(project: TestProject) {
       await seedDemoData(client, { events: E2E_SEED_EVENTS, seed: 7, days: 200 });
     }
     await client.query('select public.refresh_dashboard_views()');
+    for (const workspace of DEMO_WORKSPACES) {
+      await addMember(client, admin.id, workspace, 'admin');
+      await addMember(client, viewer.id, workspace, 'viewer');
+    }
   } finally {
     await client.end();
   }
@@ -54,14 +75,21 @@ export default async function setup(project: TestProject) {
     DATABASE_URL: databaseUrl,
     MATERIALIZED_VIEWS_REFRESH_TOKEN: refreshToken,
     CRON_SECRET: cronSecret,
+    SUPABASE_URL: auth.url,
+    SUPABASE_ANON_KEY: anonKey,
   });
   log(`next start on ${server.url}`);
   project.provide('databaseUrl', databaseUrl);
   project.provide('baseUrl', server.url);
   project.provide('refreshToken', refreshToken);
   project.provide('cronSecret', cronSecret);
+  project.provide('supabaseUrl', auth.url);
+  project.provide('signingJwk', auth.privateJwk);
+  project.provide('admin', admin);
+  project.provide('viewer', viewer);
   return async () => {
     await server?.stop();
+    await auth?.close();
     await embedded?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };

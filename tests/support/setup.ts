@@ -10,6 +10,11 @@ const databaseUrl = inject('databaseUrl');
 process.env.DATABASE_URL = databaseUrl;
 delete process.env.SUPABASE_URL;
 delete process.env.SUPABASE_SERVICE_ROLE_KEY;
+// Tests that are not about access read the dashboard in the documented open mode; the access tests
+// require sign-in explicitly (tests/support/auth.ts requireSignIn).
+process.env.DASHBOARD_AUTH = 'off';
+delete process.env.SUPABASE_JWT_SECRET;
+delete process.env.SUPABASE_ANON_KEY;
 resetEnvCache();
 
 const store = createPostgresStore({ connectionString: databaseUrl });

@@ -74,7 +74,7 @@ describe('the dashboard view', () => {
     const hourOld = new Date(Date.now() - 3_600_000).toISOString();
     const raw: DashboardResponse = {
       ...answer('2025-11-08', '2025-12-07', busy), source: 'raw',
-      freshness: [{ view_name: 'mv_daily_stats', last_refreshed: hourOld, age_seconds: 3_600 }],
+      freshness: [{ view_name: 'mv_daily_stats', last_refreshed: hourOld, age_seconds: 3_600, pending_buckets: 0, live: false, raw_buckets: 30 }],
     };
     show(initial({ query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', campaign: null, source: 'raw' }, current: raw }));
     const badge = screen.getByTestId('freshness');

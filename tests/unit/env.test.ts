@@ -61,3 +61,40 @@ describe('parseEnv', () => {
       .toMatchObject({ CRON_SECRET: undefined, DASHBOARD_SOURCE: 'mv' });
   });
 });
+
+describe('parseEnv: sign-in', () => {
+  const db = { DATABASE_URL: 'postgres://x@h/db' };
+  const secret = 's'.repeat(40);
+
+  it('requires sign-in by default, with nothing else to set outside production', () => {
+    expect(parseEnv(db).DASHBOARD_AUTH).toBe('on');
+    expect(parseEnv({ ...db, NODE_ENV: 'development' }).DASHBOARD_AUTH).toBe('on');
+  });
+
+  it('in production, refuses to start without SUPABASE_URL or SUPABASE_JWT_SECRET, naming them', () => {
+    const error = errorOf({ ...db, NODE_ENV: 'production' });
+    expect(error.variables).toEqual(['SUPABASE_JWT_SECRET']);
+    expect(error.message).toMatch(/SUPABASE_URL.*SUPABASE_JWT_SECRET.*DASHBOARD_AUTH=off/);
+    expect(parseEnv({ ...db, NODE_ENV: 'production', SUPABASE_JWT_SECRET: secret }).SUPABASE_JWT_SECRET).toBe(secret);
+    expect(parseEnv({ ...db, NODE_ENV: 'production', DASHBOARD_AUTH: 'off' }).DASHBOARD_AUTH).toBe('off');
+  });
+
+  it('in production, requires SUPABASE_ANON_KEY beside SUPABASE_URL (the login page talks to Supabase Auth)', () => {
+    const supabase = { SUPABASE_URL: 'https://abc.supabase.co', SUPABASE_SERVICE_ROLE_KEY: 'k'.repeat(40), NODE_ENV: 'production' };
+    expect(errorOf(supabase).variables).toEqual(['SUPABASE_ANON_KEY']);
+    expect(parseEnv({ ...supabase, SUPABASE_ANON_KEY: 'a'.repeat(40) }).SUPABASE_URL).toBe('https://abc.supabase.co');
+  });
+
+  it('accepts SUPABASE_URL for sign-in beside a DATABASE_URL, without a service role key', () => {
+    expect(parseEnv({ ...db, SUPABASE_URL: 'https://abc.supabase.co', SUPABASE_ANON_KEY: 'a'.repeat(40) }).SUPABASE_SERVICE_ROLE_KEY).toBeUndefined();
+  });
+
+  it('refuses the dev sign-in in production, an unknown DASHBOARD_AUTH and a short secret', () => {
+    expect(errorOf({ ...db, NODE_ENV: 'production', DASHBOARD_AUTH: 'off', DASHBOARD_DEV_SIGN_IN_USER: '6f1c2c1e-4a51-4b8e-9a4f-1d2b3c4d5e6f' }).variables)
+      .toEqual(['DASHBOARD_DEV_SIGN_IN_USER']);
+    expect(errorOf({ ...db, DASHBOARD_AUTH: 'maybe' }).variables).toEqual(['DASHBOARD_AUTH']);
+    const short = errorOf({ ...db, SUPABASE_JWT_SECRET: 'short-secret' });
+    expect(short.variables).toEqual(['SUPABASE_JWT_SECRET']);
+    expect(short.message).not.toContain('short-secret');
+  });
+});

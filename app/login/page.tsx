@@ -1,0 +1,36 @@
+// /login: sign in with Supabase Auth (email + password, or a link by email). Under `npm run dev`, the
+// demo user's dev sign-in is offered too. Signed-in visitors go straight to the dashboard.
+import { redirect } from 'next/navigation';
+import { LoginForm } from '@/components/LoginForm';
+import { authenticate } from '@/lib/auth/access';
+import { pageCredentials } from '@/lib/auth/next';
+import { devSignInEnabled, sessionProject } from '@/lib/auth/session';
+import { LOGIN_MESSAGES, safeNext, type LoginMessage } from '@/lib/auth/sign-in';
+import { env } from '@/lib/env';
+
+export const dynamic = 'force-dynamic';
+export const metadata = { title: 'Sign in · Campaign analytics' };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const config = env();
+  const verdict = await authenticate(await pageCredentials(), config);
+  if (verdict.kind === 'user' || verdict.kind === 'open') redirect('/');
+  const code = typeof params.message === 'string' ? params.message : undefined;
+  const message = code && code in LOGIN_MESSAGES ? LOGIN_MESSAGES[code as LoginMessage] : null;
+  const project = sessionProject(config);
+  const enabled = project !== null && !project.dev;
+  const next = safeNext(params.next);
+  return (
+    <main className="page login">
+      <h1>Campaign analytics</h1>
+      <p className="muted">Sign in to see your workspaces.</p>
+      {message ? <div className={`banner ${code === 'link-sent' || code === 'signed-out' ? 'notice' : 'error'}`} role="status" data-testid="login-message">{message}</div> : null}
+      {devSignInEnabled(config) ? (
+        <a className="button" href={`/auth/dev-sign-in?${new URLSearchParams({ next })}`} data-testid="dev-sign-in">Sign in as the demo user (npm run dev)</a>
+      ) : null}
+      {enabled || !devSignInEnabled(config) ? <LoginForm next={next} enabled={enabled} /> : null}
+      {!enabled && !devSignInEnabled(config) ? <p className="muted" data-testid="login-not-configured">{LOGIN_MESSAGES['not-configured']}</p> : null}
+    </main>
+  );
+}

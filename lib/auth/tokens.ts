@@ -1,0 +1,85 @@
+// Verifies Supabase Auth access tokens locally, without a round trip to Supabase: asymmetric tokens
+// (ES256/RS256) against the project's signing keys (JWKS, fetched once and cached by jose), legacy
+// HS256 tokens against the project's shared JWT secret. Claims used: sub (uuid), exp, aud.
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { z } from 'zod';
+
+export interface TokenVerifierConfig {
+  /** https://<project>.supabase.co: its keys are at /auth/v1/.well-known/jwks.json. */
+  supabaseUrl?: string;
+  /** The legacy shared secret (HS256). */
+  jwtSecret?: string;
+}
+
+export type TokenCheck =
+  | { outcome: 'valid'; userId: string; email: string | null }
+  /** Forged, expired, for another audience, malformed, or of an algorithm we do not accept. */
+  | { outcome: 'invalid'; reason: string }
+  /** The signing keys could not be fetched: we cannot tell (fail closed, 503). */
+  | { outcome: 'unavailable'; reason: string }
+  /** Nothing to verify with (no SUPABASE_URL, no SUPABASE_JWT_SECRET). */
+  | { outcome: 'not-configured' };
+
+const AUDIENCE = 'authenticated';
+const ASYMMETRIC = ['ES256', 'RS256', 'EdDSA'];
+
+const claimsSchema = z.object({
+  sub: z.uuid(),
+  exp: z.number(),
+  email: z.string().optional(),
+});
+
+// One key set per project URL for the life of the process: jose caches the keys and refetches on an
+// unknown kid (at most every 30 s), so a key rotation is picked up without a restart.
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+export function jwksUrl(supabaseUrl: string): URL {
+  return new URL('/auth/v1/.well-known/jwks.json', supabaseUrl);
+}
+
+function keySetFor(supabaseUrl: string) {
+  const url = jwksUrl(supabaseUrl);
+  let keySet = keySets.get(url.href);
+  if (!keySet) {
+    keySet = createRemoteJWKSet(url, { timeoutDuration: 3_000, cacheMaxAge: 10 * 60_000 });
+    keySets.set(url.href, keySet);
+  }
+  return keySet;
+}
+
+export async function verifyAccessToken(token: string, config: TokenVerifierConfig): Promise<TokenCheck> {
+  if (!config.supabaseUrl && !config.jwtSecret) return { outcome: 'not-configured' };
+  let alg: string | undefined;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    return { outcome: 'invalid', reason: 'malformed token' };
+  }
+  let payload: JWTPayload;
+  try {
+    if (alg === 'HS256') {
+      if (!config.jwtSecret) return { outcome: 'invalid', reason: 'HS256 token but no SUPABASE_JWT_SECRET configured' };
+      ({ payload } = await jwtVerify(token, new TextEncoder().encode(config.jwtSecret), {
+        algorithms: ['HS256'], audience: AUDIENCE, requiredClaims: ['sub', 'exp'],
+      }));
+    } else if (alg && ASYMMETRIC.includes(alg)) {
+      if (!config.supabaseUrl) return { outcome: 'invalid', reason: `${alg} token but no SUPABASE_URL to fetch signing keys from` };
+      ({ payload } = await jwtVerify(token, keySetFor(config.supabaseUrl), {
+        algorithms: ASYMMETRIC, audience: AUDIENCE, requiredClaims: ['sub', 'exp'],
+      }));
+    } else {
+      return { outcome: 'invalid', reason: `algorithm ${String(alg)} is not accepted` };
+    }
+  } catch (error) {
+    // Could not get the keys (timeout, network, not a 200, not a key set): not the caller's fault.
+    const keysUnavailable = error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid
+      || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC');
+    if (keysUnavailable || !(error instanceof errors.JOSEError)) {
+      return { outcome: 'unavailable', reason: error instanceof Error ? error.message : String(error) };
+    }
+    return { outcome: 'invalid', reason: error.code };
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) return { outcome: 'invalid', reason: 'sub is not a user id' };
+  return { outcome: 'valid', userId: claims.data.sub, email: claims.data.email ?? null };
+}

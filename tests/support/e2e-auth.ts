@@ -1,0 +1,21 @@
+// Signed-in callers for the tests over HTTP: access tokens of the e2e users, minted with the fake
+// Supabase project's signing key, as a Bearer header or as the cookie session a browser carries.
+import type { BrowserContext } from 'playwright-core';
+import { inject } from 'vitest';
+import { sessionCookies } from '../../lib/auth/session';
+import { mintEs256 } from './fake-supabase-auth';
+
+export type E2eRole = 'admin' | 'viewer';
+
+export async function bearerOf(role: E2eRole): Promise<Record<string, string>> {
+  const { token } = await mintEs256(inject('signingJwk'), inject(role));
+  return { authorization: `Bearer ${token}` };
+}
+
+/** Puts a signed-in session of the user into a browser context (what /auth/sign-in would set). */
+export async function signIn(context: BrowserContext, role: E2eRole): Promise<void> {
+  const user = inject(role);
+  const { token, expiresAt } = await mintEs256(inject('signingJwk'), user);
+  const cookies = sessionCookies(inject('supabaseUrl'), token, expiresAt, user);
+  await context.addCookies(cookies.map(({ name, value }) => ({ name, value, url: inject('baseUrl'), httpOnly: true, sameSite: 'Lax' as const })));
+}
