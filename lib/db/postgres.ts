@@ -17,6 +17,9 @@ export function createPostgresStore(options: PostgresStoreOptions): DatabaseStor
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: 'campaign-dashboard',
+    // Sent with the connection's start-up packet (no round trip): the limit of the dashboard's reads,
+    // so the hot path needs no per-call hoisting below.
+    statement_timeout: SESSION_STATEMENT_TIMEOUT_MS,
   });
   // An idle client that loses its server must not crash the process; the next call reports it.
   pool.on('error', () => {});
@@ -30,9 +33,10 @@ export function createPostgresStore(options: PostgresStoreOptions): DatabaseStor
     const result = await pool.query<{ setting: string }>(
       `select unnest(p.proconfig) as setting from pg_catalog.pg_proc p
        where p.pronamespace = 'public'::regnamespace and p.proname = $1`, [name]);
+    // Only settings that differ from the session's need the extra round trips.
     const settings = result.rows
       .map((row) => row.setting.split('=') as [string, string])
-      .filter(([key]) => HOISTED_SETTINGS.includes(key));
+      .filter(([key, value]) => HOISTED_SETTINGS.includes(key) && durationMs(value) !== SESSION_STATEMENT_TIMEOUT_MS);
     hoisted.set(name, settings);
     return settings;
   }
@@ -77,6 +81,16 @@ export function createPostgresStore(options: PostgresStoreOptions): DatabaseStor
 }
 
 const HOISTED_SETTINGS = ['statement_timeout'];
+/** Every call's limit unless its function sets another (the refresh sets minutes). */
+export const SESSION_STATEMENT_TIMEOUT_MS = 10_000;
+
+/** A Postgres duration setting ('10s', '15min', '500ms', '2000') in milliseconds; NaN if unknown. */
+export function durationMs(value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h|d)?\s*$/.exec(value);
+  if (!match) return Number.NaN;
+  const unit = { ms: 1, s: 1_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms'] ?? Number.NaN;
+  return Number(match[1]) * unit;
+}
 
 function callSql(name: string, args: FunctionArgs): { text: string; values: unknown[] } {
   assertFunctionName(name);

@@ -634,6 +634,7 @@ declare
   v_views    jsonb := '[]'::jsonb;
   v_view     record;
   v_rows     bigint;
+  v_full     boolean := p_full;
 begin
   -- One refresh at a time: a second caller returns at once instead of queueing behind the first.
   -- The lock is transaction-scoped, so it is released on commit, on error and on disconnect.
@@ -644,9 +645,13 @@ begin
   -- Every transaction committed before this moment is in what the capture reads (it may read a
   -- little more): the moment the views are current as of.
   v_as_of := clock_timestamp();
+  -- Views that hold nothing yet (a new database, or its first seed) are built from scratch: with
+  -- every bucket new, a rebuild does the same work several times faster.
+  v_full := v_full or (exists (select 1 from public.dashboard_change_log)
+                       and not exists (select 1 from public.mv_daily_stats) and not exists (select 1 from public.mv_llm_cost));
   -- With nothing written since the last refresh, the views are current as of now; no row changes.
-  if p_full or exists (select 1 from public.dashboard_change_log) then
-    perform public.dashboard_refresh_capture(p_full);
+  if v_full or exists (select 1 from public.dashboard_change_log) then
+    perform public.dashboard_refresh_capture(v_full);
     v_capture := round(extract(epoch from clock_timestamp() - v_as_of)::numeric * 1000, 1);
     select coalesce(jsonb_object_agg(source_table, n), '{}'::jsonb) into v_buckets
     from (select source_table, count(*) as n from pg_temp.dashboard_dirty group by source_table) b;
@@ -655,10 +660,10 @@ begin
   for v_view in select view_name, source_table from public.dashboard_views order by position loop
     v_step := clock_timestamp();
     v_rows := 0;
-    if p_full or v_buckets ? v_view.source_table then
+    if v_full or v_buckets ? v_view.source_table then
       v_rows := case v_view.view_name
         when 'mv_daily_stats' then public.dashboard_refresh_daily_stats()
-        when 'mv_daily_contacts' then case when p_full then public.dashboard_rebuild_contacts() else public.dashboard_refresh_contacts() end
+        when 'mv_daily_contacts' then case when v_full then public.dashboard_rebuild_contacts() else public.dashboard_refresh_contacts() end
         when 'mv_llm_cost' then public.dashboard_refresh_llm_cost()
       end;
     end if;
@@ -672,12 +677,12 @@ begin
   -- One log row per view: what it did, and the moment its data is current as of.
   insert into public.dashboard_view_refreshes
     (view_name, started_at, finished_at, duration_ms, current_as_of, buckets, rows_changed, full_rebuild)
-  select x.view_name, v_started, clock_timestamp(), x.duration_ms, v_as_of, x.buckets, x.rows_changed, p_full
+  select x.view_name, v_started, clock_timestamp(), x.duration_ms, v_as_of, x.buckets, x.rows_changed, v_full
   from jsonb_to_recordset(v_views) as x(view_name text, buckets integer, rows_changed bigint, duration_ms numeric);
 
   return jsonb_build_object(
     'status', 'refreshed',
-    'full', p_full,
+    'full', v_full,
     'started_at', v_started,
     'finished_at', clock_timestamp(),
     'current_as_of', v_as_of,
@@ -689,7 +694,7 @@ begin
 end
 $$;
 comment on function public.refresh_dashboard_views(boolean) is
-  'Brings every dashboard view up to date in one transaction (all or nothing). p_full false: recomputes only the (workspace, UTC day) buckets in dashboard_change_log; true: rebuilds everything from the raw tables (repair). One refresh at a time: a call while another runs returns {status: skipped} at once. Returns {status, full, current_as_of, duration_ms, capture_ms, buckets, rows_changed, views: [{view_name, buckets, rows_changed, duration_ms}]}.';
+  'Brings every dashboard view up to date in one transaction (all or nothing). p_full false: recomputes only the (workspace, UTC day) buckets in dashboard_change_log (or rebuilds, when the views are still empty); true: rebuilds everything from the raw tables (repair). One refresh at a time: a call while another runs returns {status: skipped} at once. Returns {status, full, current_as_of, duration_ms, capture_ms, buckets, rows_changed, views: [{view_name, buckets, rows_changed, duration_ms}]}.';
 
 create or replace function public.refresh_dashboard_views()
 returns jsonb

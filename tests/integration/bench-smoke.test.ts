@@ -37,6 +37,7 @@ describe('npm run bench, core on 5k events', () => {
     const seeded = await seedDemoData(client, { events: 5_000, seed: 7, days: 365, workspacePrefix: prefix });
     const result = await measureSize({
       url: databaseUrl(), client, iterations: 3, workspacePrefix: prefix, refreshRuns: 1, readersBeforeSeconds: 0.5, quiet: true,
+      incrementalRuns: 1, writeSizes: { batch: 300, backfill: 100, throughputBatch: 200, throughputSingles: 20, livePending: [0, 300] },
       seeded: { events: seeded.events, llmCalls: seeded.llmCalls, seconds: 0 },
     });
     expect(result.target.workspace.startsWith(prefix)).toBe(true);
@@ -54,6 +55,16 @@ describe('npm run bench, core on 5k events', () => {
     }
     expect(Object.keys(result.refresh.per_view_median_ms)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
     expect(result.refresh_under_load.reader_during.n).toBeGreaterThan(0);
+    // Incremental refresh: nothing to do touches nothing; a batch today and a back-fill recompute
+    // their buckets only; live answers equal raw at every level of pending writes.
+    const incremental = result.incremental;
+    expect(incremental?.nothing_changed).toMatchObject({ runs: 10, buckets: 0, rows_changed_median: 0 });
+    expect(incremental?.batch_10k_today.buckets).toBeGreaterThan(0);
+    expect(incremental?.batch_10k_today.rows_changed_median).toBeGreaterThan(0);
+    expect(incremental?.backfill_1k_30_days.buckets).toBeGreaterThan(incremental?.batch_10k_today.buckets ?? 0);
+    expect(incremental?.insert_throughput.batch.rows).toBe(600);
+    expect(result.live?.levels.map((l) => [l.pending, l.same_answer])).toEqual([[0, true], [0, true], [300, true], [300, true]]);
+    expect(result.live?.refresh_after_pending).toMatchObject({ pending: 300 });
 
     const file: ResultsFile = {
       date: '2025-12-09T10:00:00.000Z', command: 'vitest', database: 'embedded',

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { refreshViews, type RefreshResult } from '../../../lib/admin/views';
 import { getDashboard } from '../../../lib/dashboard/aggregate';
 import { addDays, toDay, type DashboardQuery } from '../../../lib/dashboard/query';
+import type { DashboardSource } from '../../../lib/dashboard/response';
 import { createPostgresStore } from '../../../lib/db/postgres';
 import { explain, SHAPES, SPEC_AFTER, SPEC_BEFORE, type ExplainResult, type ShapeName } from './probes';
 import { alone, interleaved, round, summarize, timeIt, type Timing } from './stats';
@@ -37,7 +38,7 @@ export async function pickTarget(client: pg.ClientBase, prefix = ''): Promise<Ta
   return { workspace: rows[0].workspace_id, campaign: rows[0].campaign_name, today: toDay(new Date()) };
 }
 
-export function queryFor(target: Target, shape: ApiShape, source: 'mv' | 'raw'): DashboardQuery {
+export function queryFor(target: Target, shape: ApiShape, source: DashboardSource): DashboardQuery {
   return {
     workspace_id: target.workspace,
     from: addDays(target.today, -(shape.days - 1)),
@@ -127,13 +128,13 @@ export async function apiOverHttp(baseUrl: string, target: Target, iterations: n
   return out;
 }
 
-/** refresh_dashboard_views() end to end, a few times. */
+/** refresh_dashboard_views(true), the full rebuild, end to end, a few times. */
 export async function refreshTimes(url: string, runs: number, step: () => void) {
   const store = createPostgresStore({ connectionString: url, max: 1 });
   try {
     const results: Array<Extract<RefreshResult, { status: 'refreshed' }>> = [];
     for (let i = 0; i < runs; i++) {
-      const result = await refreshViews(store);
+      const result = await refreshViews(store, { full: true });
       if (result.status === 'refreshed') results.push(result);
       step();
     }
@@ -148,9 +149,9 @@ export async function refreshTimes(url: string, runs: number, step: () => void) 
 
 /**
  * Two concurrent dashboard readers (mv, 30 days) for a while before a refresh and for as long as it
- * runs: CONCURRENTLY should mean they never wait for it.
+ * runs (`beforeRefresh` gives it work first): they should never wait for it.
  */
-export async function refreshUnderLoad(url: string, target: Target, beforeMs = 3_000) {
+export async function refreshUnderLoad(url: string, target: Target, beforeMs = 3_000, beforeRefresh: () => Promise<void> = async () => {}) {
   const READERS = 2;
   const readers = createPostgresStore({ connectionString: url, max: READERS });
   const refresher = createPostgresStore({ connectionString: url, max: 1 });
@@ -167,6 +168,7 @@ export async function refreshUnderLoad(url: string, target: Target, beforeMs = 3
   try {
     const stopAt = Date.now() + beforeMs;
     const before = await read(() => Date.now() > stopAt);
+    await beforeRefresh();
     let done = false;
     const refresh = timeIt(() => refreshViews(refresher)).finally(() => { done = true; });
     const during = await read(() => done);

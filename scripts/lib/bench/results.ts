@@ -11,6 +11,11 @@ const timing = z.object({ n: z.number().int(), median: z.number(), p95: z.number
 const pair = z.object({ raw: timing, mv: timing, ratio: z.number() });
 const checkedPair = pair.extend({ same_answer: z.boolean(), mv_alone: timing });
 const buffers = z.object({ hit: z.number(), read: z.number() });
+const refreshRuns = z.object({ runs: z.number().int(), total: timing, buckets: z.number().int(), rows_changed_median: z.number() });
+const throughput = z.object({
+  rows: z.number().int(), rows_per_statement: z.number().int(), with_triggers_rows_per_s: z.number(),
+  without_triggers_rows_per_s: z.number(), overhead_pct: z.number(),
+});
 
 export const sizeResultSchema = z.object({
   events: z.number().int(),
@@ -27,6 +32,18 @@ export const sizeResultSchema = z.object({
   api_in_process: z.array(checkedPair.extend({ shape: z.string() })),
   api_http: z.array(pair.extend({ shape: z.string() })).optional(),
   refresh_under_load: z.object({ readers: z.number().int(), reader_before: timing, reader_during: timing, refresh_ms: z.number() }),
+  incremental: z.object({
+    nothing_changed: refreshRuns, batch_10k_today: refreshRuns, backfill_1k_30_days: refreshRuns,
+    full_rebuild: z.object({ ms: z.number(), per_view_ms: z.record(z.string(), z.number()) }),
+    insert_throughput: z.object({ batch: throughput, single_row: throughput }),
+  }).optional(),
+  live: z.object({
+    levels: z.array(z.object({
+      pending: z.number().int(), shape: z.string(), live: timing, mv: timing, raw: timing, same_answer: z.boolean(),
+      live_over_mv: z.number(), raw_over_live: z.number(),
+    })),
+    refresh_after_pending: z.object({ pending: z.number().int(), ms: z.number(), buckets: z.number().int(), rows_changed: z.number().int() }),
+  }).optional(),
   page_load: z.object({
     loads: z.number().int(), numbers: pair, charts: pair,
     phases: z.record(z.enum(['mv', 'raw']), z.object({ first_byte: z.number(), html_done: z.number(), dom_content_loaded: z.number() })),

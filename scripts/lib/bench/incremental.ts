@@ -1,0 +1,175 @@
+// The benchmark of incremental maintenance and live answers at one table size: what a refresh costs
+// after a batch of new events, after a back-fill and with nothing to do, the full rebuild beside it,
+// what change tracking costs writers, and live answers against mv and raw with writes pending.
+import pg from 'pg';
+import { refreshViews, type RefreshResult } from '../../../lib/admin/views';
+import { getDashboard } from '../../../lib/dashboard/aggregate';
+import type { DashboardSource } from '../../../lib/dashboard/response';
+import { createPostgresStore } from '../../../lib/db/postgres';
+import { API_SHAPES, queryFor, type Target } from './measure';
+import { round, summarize, timeIt, type Timing } from './stats';
+
+type Refreshed = Extract<RefreshResult, { status: 'refreshed' }>;
+
+// New events from the demo data's contacts and campaigns (of workspaces starting with $3), so they
+// land in existing buckets and chains like a producer's would. $1 rows, $2 salt, $4 contacts per
+// workspace; $5 the UTC day offset range start and $6 its width (0: now, minus up to ten minutes).
+const INSERT_EVENTS = `
+  insert into public.email_events (workspace_id, campaign_name, contact_email, event_type, email_number, event_ts)
+  select c.workspace_id, c.campaign_name,
+         format('%s.%s@%s', (array['alex','sam','maria','li','noah','emma','omar','yuki','lea','raj'])[1 + (k % 10)], k,
+                (array['example.com','mail.test','acme.io','corp.dev','shop.net','uni.edu'])[1 + (k % 6)]),
+         (array['sent','sent','sent','opened','opened','clicked','replied'])[1 + (hashint4(g * 7 + $2) & 65535) % 7],
+         1 + (hashint4(g * 11 + $2) & 65535) % 5,
+         case when $6::int = 0 then now() - make_interval(secs => (hashint4(g * 13 + $2) & 65535) % 600)
+              else date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'
+                   - make_interval(days => $5::int + (hashint4(g * 17 + $2) & 65535) % $6::int, hours => 8 + g % 10) end
+  from generate_series(1, $1::int) g
+  cross join lateral (select (hashint4(g + $2) & 2147483647) % $4::int as k) kk
+  join (select row_number() over (order by workspace_id, campaign_name) - 1 as i, count(*) over () as n, workspace_id, campaign_name
+        from (select distinct workspace_id, campaign_name from public.mv_daily_stats where starts_with(workspace_id, $3)) d) c
+    on c.i = (hashint4(g * 3 + $2) & 65535) % c.n`;
+
+export interface WriteOptions { prefix: string; contactsPerWorkspace: number }
+
+/** How much each case writes: the issue's sizes by default; the smoke test passes small ones. */
+export interface WriteSizes { batch: number; backfill: number; throughputBatch: number; throughputSingles: number; livePending: number[] }
+export const DEFAULT_WRITE_SIZES: WriteSizes = { batch: 10_000, backfill: 1_000, throughputBatch: 10_000, throughputSingles: 1_000, livePending: [0, 10_000, 100_000] };
+
+/** count new events stamped within the last ten minutes, across workspaces. */
+export async function insertRecent(client: pg.ClientBase, count: number, salt: number, o: WriteOptions): Promise<void> {
+  await client.query(INSERT_EVENTS, [count, salt, o.prefix, o.contactsPerWorkspace, 0, 0]);
+}
+
+/** count late events spread over `days` days starting `fromDaysAgo` days back. */
+export async function insertBackfill(client: pg.ClientBase, count: number, salt: number, o: WriteOptions, fromDaysAgo: number, days: number) {
+  await client.query(INSERT_EVENTS, [count, salt, o.prefix, o.contactsPerWorkspace, fromDaysAgo, days]);
+}
+
+export interface RefreshRun { ms: number; buckets: number; rows_changed: number }
+
+function summarizeRuns(runs: RefreshRun[]) {
+  return { runs: runs.length, total: summarize(runs.map((r) => r.ms)), buckets: runs[0]?.buckets ?? 0,
+    rows_changed_median: summarize(runs.map((r) => r.rows_changed)).median };
+}
+
+/** Refreshes, asserting it ran (a skipped refresh would time nothing). */
+async function refresh(store: ReturnType<typeof createPostgresStore>, full = false): Promise<Refreshed> {
+  const result = await refreshViews(store, { full });
+  if (result.status !== 'refreshed') throw new Error(`refresh skipped: ${result.reason}`);
+  return result;
+}
+
+/**
+ * Incremental refresh after each kind of write (each a few times, medians), the full rebuild, and
+ * insert throughput with and without the change-tracking triggers (in rolled-back transactions, so
+ * the measurement leaves no rows behind).
+ */
+export async function incrementalSection(url: string, client: pg.ClientBase, o: WriteOptions & { runs: number; sizes: WriteSizes; step: () => void }) {
+  const store = createPostgresStore({ connectionString: url, max: 1 });
+  try {
+    await refresh(store);
+    const timed = async (write: (salt: number) => Promise<void>, salt: number): Promise<RefreshRun> => {
+      await write(salt);
+      const result = await refresh(store);
+      o.step();
+      return { ms: result.duration_ms, buckets: result.buckets, rows_changed: result.rows_changed };
+    };
+    const nothing: RefreshRun[] = [];
+    for (let i = 0; i < 10; i++) nothing.push(await timed(async () => {}, 0));
+    const batch: RefreshRun[] = [];
+    for (let i = 0; i < o.runs; i++) batch.push(await timed((salt) => insertRecent(client, o.sizes.batch, salt, o), 1000 + i));
+    const backfill: RefreshRun[] = [];
+    for (let i = 0; i < o.runs; i++) backfill.push(await timed((salt) => insertBackfill(client, o.sizes.backfill, salt, o, 60, 30), 2000 + i));
+    const full = await refresh(store, true);
+    o.step();
+    return {
+      nothing_changed: summarizeRuns(nothing),
+      batch_10k_today: summarizeRuns(batch),
+      backfill_1k_30_days: summarizeRuns(backfill),
+      full_rebuild: { ms: full.duration_ms, per_view_ms: Object.fromEntries(full.views.map((v) => [v.view_name, v.duration_ms])) },
+      insert_throughput: await insertThroughput(client, o, o.sizes),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Rows per second into email_events, with the statement triggers and without (disabled inside the
+ * transaction), alternating: 10,000-row statements, and single-row statements (a producer that
+ * writes each event as it happens). Every transaction is rolled back.
+ */
+async function insertThroughput(client: pg.ClientBase, o: WriteOptions, sizes: WriteSizes) {
+  const once = async (triggers: boolean, rowsPerStatement: number, statements: number, salt: number) => {
+    await client.query('begin');
+    try {
+      if (!triggers) await client.query('alter table public.email_events disable trigger user');
+      return await timeIt(async () => {
+        for (let i = 0; i < statements; i++) await client.query(INSERT_EVENTS, [rowsPerStatement, salt + i, o.prefix, o.contactsPerWorkspace, 0, 0]);
+      });
+    } finally {
+      await client.query('rollback');
+    }
+  };
+  const measure = async (rowsPerStatement: number, statements: number) => {
+    const samples: Record<'with' | 'without', number[]> = { with: [], without: [] };
+    await once(true, rowsPerStatement, statements, 1);
+    await once(false, rowsPerStatement, statements, 1);
+    for (let i = 0; i < 5; i++) {
+      samples.with.push(await once(true, rowsPerStatement, statements, 10 * i));
+      samples.without.push(await once(false, rowsPerStatement, statements, 10 * i));
+    }
+    const rows = rowsPerStatement * statements;
+    const perSecond = (ms: Timing) => round(rows / (ms.median / 1000), 0);
+    const withTriggers = summarize(samples.with);
+    const without = summarize(samples.without);
+    return {
+      rows, rows_per_statement: rowsPerStatement,
+      with_triggers_rows_per_s: perSecond(withTriggers), without_triggers_rows_per_s: perSecond(without),
+      overhead_pct: round((withTriggers.median / without.median - 1) * 100, 1),
+    };
+  };
+  return { batch: await measure(sizes.throughputBatch, 3), single_row: await measure(1, sizes.throughputSingles) };
+}
+
+/**
+ * The dashboard (30 days and 365 days, all campaigns; in-process) from live, mv and raw, interleaved,
+ * with 0, 10,000 and 100,000 new events pending (written, not yet refreshed); live must equal raw.
+ */
+export async function liveSection(url: string, client: pg.ClientBase, target: Target, o: WriteOptions & { iterations: number; sizes: WriteSizes; step: () => void }) {
+  const store = createPostgresStore({ connectionString: url, max: 2 });
+  try {
+    await refresh(store);
+    const out = [];
+    let pending = 0;
+    for (const level of o.sizes.livePending) {
+      if (level > pending) await insertRecent(client, level - pending, 5000 + level, o);
+      pending = level;
+      for (const shape of [API_SHAPES[0], API_SHAPES[2]]) {
+        if (!shape) continue;
+        const call = (source: DashboardSource) => getDashboard(store, queryFor(target, shape, source));
+        const figures = async (source: DashboardSource) => {
+          const answer = await call(source);
+          if (answer.kind !== 'data') throw new Error('not modified without an ETag');
+          const { source: _s, freshness: _f, ...rest } = answer.body;
+          return JSON.stringify(rest);
+        };
+        const sameAnswer = (await figures('live')) === (await figures('raw'));
+        const samples: Record<DashboardSource, number[]> = { live: [], mv: [], raw: [] };
+        for (const source of ['live', 'mv', 'raw'] as const) await call(source);
+        for (let i = 0; i < o.iterations; i++) {
+          for (const source of ['live', 'mv', 'raw'] as const) samples[source].push(await timeIt(() => call(source)));
+          o.step();
+        }
+        const [live, mv, raw] = [summarize(samples.live), summarize(samples.mv), summarize(samples.raw)];
+        out.push({ pending: level, shape: shape.name, live, mv, raw, same_answer: sameAnswer,
+          live_over_mv: round(live.median / mv.median, 2), raw_over_live: round(raw.median / live.median, 1) });
+      }
+    }
+    const drained = await refresh(store);
+    return { levels: out, refresh_after_pending: { pending, ms: drained.duration_ms, buckets: drained.buckets, rows_changed: drained.rows_changed } };
+  } finally {
+    await store.close();
+  }
+}
