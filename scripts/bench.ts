@@ -1,7 +1,8 @@
 // npm run bench: reproduces the spec's performance table on this machine. Seeds demo data into a
-// throwaway embedded Postgres (or DATABASE_URL), then measures raw tables against materialized
-// views in interleaved pairs: the spec's own SQL, the three query shapes, the dashboard API
-// in-process and over HTTP, refresh time, readers during a refresh and, with --page, page load.
+// throwaway embedded Postgres (or DATABASE_URL), then measures raw tables against the views in
+// interleaved pairs: the spec's own SQL, the three query shapes, the dashboard API in-process and
+// over HTTP, the full rebuild, readers during a refresh, incremental refreshes, insert throughput
+// with and without change tracking, live answers with writes pending and, with --page, page load.
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,9 +25,11 @@ const HELP = `Usage: npm run bench -- [options]
                       (e.g. 100000,1000000,10000000), and draw latency against size as an SVG
   --iterations K      interleaved raw/views pairs per measurement (default 20; 12 above 1.5M, 7 above 3M)
   --http, --no-http   also time the API over HTTP against \`next start\` (default: --http; it builds first)
-  --page              also time page loads in headless Chromium (/usr/bin/chromium), 10 each source
+  --page              also time page loads in headless Chromium (CHROMIUM_PATH, a system Chromium or the
+                      one inside @sparticuz/chromium), 10 each source
   --keep              keep the embedded database in .data/bench (a later --keep run grows it)
   --reset             start from empty tables (with DATABASE_URL: truncates email_events and llm_usage)
+  --yes               allow a DATABASE_URL that is not on this machine (it is written to)
   --help              show this help
 
 Without DATABASE_URL the database is a throwaway embedded Postgres in .data/bench, deleted at the
@@ -36,10 +39,10 @@ end unless --keep. With DATABASE_URL, demo rows are added to it and nothing is d
 const ARGS = {
   events: { type: 'string' }, scale: { type: 'string' }, iterations: { type: 'string' },
   http: { type: 'boolean' }, 'no-http': { type: 'boolean' }, page: { type: 'boolean' },
-  keep: { type: 'boolean' }, reset: { type: 'boolean' }, help: { type: 'boolean' },
+  keep: { type: 'boolean' }, reset: { type: 'boolean' }, yes: { type: 'boolean' }, help: { type: 'boolean' },
 } as const;
 
-interface Options { sizes: number[]; iterations?: number; http: boolean; page: boolean; keep: boolean; reset: boolean }
+interface Options { sizes: number[]; iterations?: number; http: boolean; page: boolean; keep: boolean; reset: boolean; yes: boolean }
 
 function parseOptions(): Options | undefined {
   const parsed = (() => {
@@ -58,7 +61,7 @@ function parseOptions(): Options | undefined {
   if (values.http && values['no-http']) throw new UsageError('--http and --no-http contradict each other');
   return {
     sizes: [...new Set(sizes)].sort((a, b) => a - b), iterations, http: !values['no-http'],
-    page: values.page ?? false, keep: values.keep ?? false, reset: values.reset ?? false,
+    page: values.page ?? false, keep: values.keep ?? false, reset: values.reset ?? false, yes: values.yes ?? false,
   };
 }
 
@@ -70,7 +73,7 @@ async function main(): Promise<number> {
   }
   const loadStart = loadAverage();
   const log = (line: string) => console.error(line);
-  const database = await openBenchDatabase({ keep: options.keep, reset: options.reset, log });
+  const database = await openBenchDatabase({ keep: options.keep, reset: options.reset, yes: options.yes, log });
   const client = new pg.Client({ connectionString: database.url });
   let server: NextServer | undefined;
   try {

@@ -6,18 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../embedded-postgres';
 import { applyMigrations, assertMigrated, PROJECT_ROOT } from '../migrate';
-import { databaseName, refuseRemoteWrite, YES_FLAG } from '../target-guard';
-
-/**
- * --yes, taken out of the command line before scripts/bench.ts parses it: that parser is strict and
- * does not list the flag (it belongs there; move it when scripts/bench.ts is next edited).
- */
-const confirmed = ((argv: string[]) => {
-  const at = argv.indexOf(YES_FLAG);
-  if (at < 2) return false;
-  argv.splice(at, 1);
-  return true;
-})(process.argv);
+import { databaseName, refuseRemoteWrite } from '../target-guard';
 
 export const BENCH_DATA_DIR = path.join(PROJECT_ROOT, '.data', 'bench');
 
@@ -28,10 +17,10 @@ export interface BenchDatabase {
   close: () => Promise<void>;
 }
 
-export async function openBenchDatabase(options: { keep: boolean; reset: boolean; log: (line: string) => void }): Promise<BenchDatabase> {
+export async function openBenchDatabase(options: { keep: boolean; reset: boolean; yes: boolean; log: (line: string) => void }): Promise<BenchDatabase> {
   const external = process.env.DATABASE_URL;
   if (external) {
-    refuseRemoteWrite(external, { yes: confirmed, action: options.reset ? 'empty and fill with benchmark data' : 'fill with benchmark data' });
+    refuseRemoteWrite(external, { yes: options.yes, action: options.reset ? 'empty and fill with benchmark data' : 'fill with benchmark data' });
     await assertMigrated(external, `DATABASE_URL (${databaseName(external)})`);
     if (options.reset) {
       options.log('--reset: emptying email_events and llm_usage in DATABASE_URL');

@@ -61,7 +61,7 @@ async function refresh(store: ReturnType<typeof createPostgresStore>, full = fal
 }
 
 /**
- * Incremental refresh after each kind of write (each a few times, medians), the full rebuild, and
+ * Incremental refresh after each kind of write (each a few times, medians), and
  * insert throughput with and without the change-tracking triggers (in rolled-back transactions, so
  * the measurement leaves no rows behind).
  */
@@ -81,13 +81,10 @@ export async function incrementalSection(url: string, client: pg.ClientBase, o: 
     for (let i = 0; i < o.runs; i++) batch.push(await timed((salt) => insertRecent(client, o.sizes.batch, salt, o), 1000 + i));
     const backfill: RefreshRun[] = [];
     for (let i = 0; i < o.runs; i++) backfill.push(await timed((salt) => insertBackfill(client, o.sizes.backfill, salt, o, 60, 30), 2000 + i));
-    const full = await refresh(store, true);
-    o.step();
     return {
       nothing_changed: summarizeRuns(nothing),
       batch_10k_today: summarizeRuns(batch),
       backfill_1k_30_days: summarizeRuns(backfill),
-      full_rebuild: { ms: full.duration_ms, per_view_ms: Object.fromEntries(full.views.map((v) => [v.view_name, v.duration_ms])) },
       insert_throughput: await insertThroughput(client, o, o.sizes),
     };
   } finally {

@@ -155,7 +155,6 @@ function incrementalLines(i: NonNullable<SizeResult['incremental']>): string {
     `- ${run('nothing changed', i.nothing_changed)}`,
     `- ${run('after 10,000 new events today, across workspaces', i.batch_10k_today)}`,
     `- ${run('after 1,000 late events in 30 days two months back', i.backfill_1k_30_days)}`,
-    `- full rebuild beside them: ${ms(i.full_rebuild.ms)} (${Object.entries(i.full_rebuild.per_view_ms).map(([v, t]) => `${v} ${ms(t)}`).join(', ')})`,
     `Insert throughput into email_events (rolled back; interleaved, medians of 5):`,
     `- ${t('10,000-row statements', i.insert_throughput.batch)}`,
     `- ${t('single-row statements (1,000 in a transaction)', i.insert_throughput.single_row)}`,

@@ -34,7 +34,6 @@ export const sizeResultSchema = z.object({
   refresh_under_load: z.object({ readers: z.number().int(), reader_before: timing, reader_during: timing, refresh_ms: z.number() }),
   incremental: z.object({
     nothing_changed: refreshRuns, batch_10k_today: refreshRuns, backfill_1k_30_days: refreshRuns,
-    full_rebuild: z.object({ ms: z.number(), per_view_ms: z.record(z.string(), z.number()) }),
     insert_throughput: z.object({ batch: throughput, single_row: throughput }),
   }).optional(),
   live: z.object({

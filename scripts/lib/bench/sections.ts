@@ -71,7 +71,7 @@ export async function measureSize(options: SizeOptions): Promise<SizeResult> {
     () => insertRecent(client, sizes.batch, 77, writes));
 
   const incrementalRuns = options.incrementalRuns ?? 3;
-  const incrementalBar = bar('incremental refresh', 10 + 2 * incrementalRuns + 1);
+  const incrementalBar = bar('incremental refresh', 10 + 2 * incrementalRuns);
   const incremental = await incrementalSection(url, client, { ...writes, runs: incrementalRuns, step: incrementalBar.step });
   incrementalBar.finish();
 
