@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from './lib/migrate';
 import { buildNext, startNextServer, type NextServer } from './lib/next-server';
 import { progress } from './lib/progress';
 import { openBenchDatabase } from './lib/bench/database';
+import { benchAuth } from './lib/bench/http-auth';
 import { pageSection } from './lib/bench/page-load';
 import { printReport, scaleSvg } from './lib/bench/report';
 import { writeResults, type Machine, type ResultsFile, type SizeResult } from './lib/bench/results';
@@ -76,11 +77,12 @@ async function main(): Promise<number> {
   const database = await openBenchDatabase({ keep: options.keep, reset: options.reset, yes: options.yes, log });
   const client = new pg.Client({ connectionString: database.url });
   let server: NextServer | undefined;
+  const auth = benchAuth();
   try {
     await client.connect();
     if (options.http) {
       await buildNext({ log });
-      server = await startNextServer({ DATABASE_URL: database.url });
+      server = await startNextServer({ DATABASE_URL: database.url, ...auth.env });
     }
     const have = Number((await client.query('select count(*)::bigint as n from public.email_events')).rows[0].n);
     const smallest = options.sizes[0] ?? 0;
@@ -95,7 +97,7 @@ async function main(): Promise<number> {
       const iterations = options.iterations ?? (seeded.events > 3_000_000 ? 7 : seeded.events > 1_500_000 ? 12 : 20);
       log(`\n── ${seeded.events.toLocaleString('en-US')} events (${iterations} interleaved pairs per measurement) ──`);
       results.push(await measureSize({
-        url: database.url, client, seeded, iterations, httpBaseUrl: server?.url,
+        url: database.url, client, seeded, iterations, httpBaseUrl: server?.url, httpAuth: auth,
         pages: options.page ? (workspace) => pageSection(database.url, workspace) : undefined,
       }));
     }

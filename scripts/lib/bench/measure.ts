@@ -111,12 +111,12 @@ export async function apiInProcess(url: string, target: Target, iterations: numb
   }
 }
 
-/** The same over HTTP against `next start` (production build). */
-export async function apiOverHttp(baseUrl: string, target: Target, iterations: number, step: () => void) {
+/** The same over HTTP against `next start` (production build), signed in as a workspace admin. */
+export async function apiOverHttp(baseUrl: string, target: Target, iterations: number, step: () => void, headers: Record<string, string> = {}) {
   const fetchQuery = async (query: DashboardQuery) => {
     const params = new URLSearchParams({ workspace_id: query.workspace_id, from: query.from, to: query.to, source: query.source });
     if (query.campaign) params.set('campaign', query.campaign);
-    const response = await fetch(`${baseUrl}/api/dashboard/aggregate?${params}`);
+    const response = await fetch(`${baseUrl}/api/dashboard/aggregate?${params}`, { headers });
     if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
     await response.arrayBuffer();
   };

@@ -88,9 +88,9 @@ export async function pageLoads(urls: Record<'mv' | 'raw', string>, loads: numbe
 /** Page loads of one workspace's default view: `next start` on the views and another with DASHBOARD_SOURCE=raw. */
 export async function pageSection(databaseUrl: string, workspace: string, loads = 10, quiet = false): Promise<PageResult> {
   await buildNext({ log: (line) => console.error(line) });
-  const mvServer = await startNextServer({ DATABASE_URL: databaseUrl, DASHBOARD_SOURCE: 'mv' });
+  const mvServer = await startNextServer({ DATABASE_URL: databaseUrl, DASHBOARD_SOURCE: 'mv', DASHBOARD_AUTH: 'off' });
   try {
-    const rawServer = await startNextServer({ DATABASE_URL: databaseUrl, DASHBOARD_SOURCE: 'raw' });
+    const rawServer = await startNextServer({ DATABASE_URL: databaseUrl, DASHBOARD_SOURCE: 'raw', DASHBOARD_AUTH: 'off' });
     try {
       const path = `/?workspace_id=${encodeURIComponent(workspace)}`;
       const bar = quiet ? undefined : progress('page load (raw, mv)'.padEnd(24), 2 * (loads + 1));

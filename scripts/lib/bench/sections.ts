@@ -5,6 +5,7 @@ import os from 'node:os';
 import type pg from 'pg';
 import { progress, type Progress } from '../progress';
 import { apiInProcess, apiOverHttp, pickTarget, refreshTimes, refreshUnderLoad, shapeQueries, specSql, API_SHAPES } from './measure';
+import type { BenchAuth } from './http-auth';
 import { DEFAULT_WRITE_SIZES, incrementalSection, insertRecent, liveSection, type WriteSizes } from './incremental';
 import type { PageResult } from './page-load';
 import type { SizeResult } from './report';
@@ -20,6 +21,8 @@ export interface SizeOptions {
   workspacePrefix?: string;
   /** Base URL of a running `next start`; no HTTP section without it. */
   httpBaseUrl?: string;
+  /** How the HTTP section signs in (the server was started with its env). */
+  httpAuth?: BenchAuth;
   /** Page loads for the chosen workspace; no page section without it. */
   pages?: (workspace: string) => Promise<PageResult>;
   refreshRuns?: number;
@@ -61,7 +64,8 @@ export async function measureSize(options: SizeOptions): Promise<SizeResult> {
   let http;
   if (options.httpBaseUrl) {
     const httpBar = bar('API over HTTP', API_SHAPES.length * iterations);
-    http = await apiOverHttp(options.httpBaseUrl, target, iterations, httpBar.step);
+    const headers = options.httpAuth ? await options.httpAuth.headersFor(client, target.workspace) : {};
+    http = await apiOverHttp(options.httpBaseUrl, target, iterations, httpBar.step, headers);
     httpBar.finish();
   }
 
