@@ -1,11 +1,13 @@
-// npm run freshness: the spec's freshness table (view_name | last_refreshed | age_seconds).
+// npm run freshness: the spec's freshness table (view_name | last_refreshed | age_seconds), and the
+// buckets waiting for the next refresh.
 import { parseArgs } from 'node:util';
 import { freshnessReport } from '../lib/admin/refresh-service';
 import { runCommand, UsageError, withDatabaseStore } from './lib/cli';
 
 const HELP = `Usage: npm run freshness -- [--json] [--fail-if-stale] [--stale-after SECONDS]
 
-Prints when each materialized view was last refreshed, on DATABASE_URL or the embedded dev database.
+Prints the moment each view is current as of, its age, and the (workspace, day) buckets written since
+(pending_buckets), on DATABASE_URL or the embedded dev database.
   --json             machine-readable output (the same report as GET /api/admin/refresh-views)
   --fail-if-stale    exit 3 when a view is older than the threshold (for monitors)
   --stale-after S    threshold in seconds (default STALE_AFTER_SECONDS or 600)
@@ -43,10 +45,11 @@ runCommand('freshness', HELP, async () => {
         v.view_name,
         v.last_refreshed === null ? 'never' : v.last_refreshed.replace('T', ' ').slice(0, 19),
         v.age_seconds === null ? '-' : String(v.age_seconds),
+        String(v.pending_buckets),
       ]);
-      const header = ['view_name', 'last_refreshed (UTC)', 'age_seconds'];
+      const header = ['view_name', 'last_refreshed (UTC)', 'age_seconds', 'pending_buckets'];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-      const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ');
+      const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ');
       console.log(line(header));
       console.log(widths.map((w) => '-'.repeat(w)).join('-+-'));
       report.views.forEach((view, i) => console.log(`${line(rows[i] ?? [])}${view.stale ? '  STALE' : ''}`));
