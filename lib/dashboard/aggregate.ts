@@ -43,7 +43,7 @@ const refusalSchema = z.object({ error: z.enum(['not_found', 'forbidden']) });
  */
 export async function readDashboard(store: DatabaseStore, reader: Reader, query: DashboardQuery, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
   if (reader.kind === 'open') return getDashboard(store, query, ifNoneMatch);
-  const knownVersion = query.source === 'mv' ? versionFromEtag(ifNoneMatch, query) : null;
+  const knownVersion = query.source === 'raw' ? null : versionFromEtag(ifNoneMatch, query);
   const value = await store.callValue('dashboard_aggregate_for_member', {
     p_user_id: reader.userId,
     p_workspace_id: query.workspace_id,

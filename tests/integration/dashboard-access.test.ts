@@ -117,6 +117,21 @@ describe('dashboard access with HS256 tokens (SUPABASE_JWT_SECRET)', () => {
     expect(outsiderWithTag.status).toBe(404);
   });
 
+  it('gives a viewer live answers that revalidate with 304 until a write to the workspace commits', async () => {
+    const headers = async (etag?: string) => ({ ...bearer(await hs256Token({ sub: viewer })), ...(etag ? { 'if-none-match': etag } : {}) });
+    const live = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: wsA, source: 'live' }), { headers: await headers() });
+    expect(live.status).toBe(200);
+    expect(live.body.source).toBe('live');
+    const etag = live.headers.get('etag') ?? '';
+    expect((await callRoute(aggregate, url({ workspace_id: wsA, source: 'live' }), { headers: await headers(etag) })).status).toBe(304);
+    await insertEvents(client, [{ workspace_id: wsA, campaign_name: 'Launch', contact_email: 'c@x', event_type: 'sent', event_ts: '2025-04-03T10:00:00Z' }]);
+    const moved = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: wsA, source: 'live' }), { headers: await headers(etag) });
+    expect(moved.status).toBe(200);
+    expect(moved.body.summary.sends).toBe(live.body.summary.sends + 1);
+    await client.query(`delete from email_events where workspace_id = $1 and contact_email = 'c@x'`, [wsA]);
+    await refreshViewsNow(client);
+  });
+
   it('answers 403 to source=raw for a viewer, and the raw numbers to an admin', async () => {
     const asViewer = await callRoute<{ error: string }>(aggregate, url({ workspace_id: wsA, source: 'raw' }), { headers: bearer(await hs256Token({ sub: viewer })) });
     expect(asViewer.status).toBe(403);
