@@ -74,7 +74,9 @@ export function printReport(file: ResultsFile, print: (line: string) => void = c
     print(table(['shape', 'in-process raw', 'in-process views', 'ratio', 'views alone', 'same answer', 'HTTP raw', 'HTTP views', 'ratio'],
       r.api_in_process.map((a, i) => {
         const h = r.api_http?.[i];
-        return [a.shape, ...cells(a), ms(a.mv_alone.median), a.same_answer ? 'yes' : 'NO', ...(h ? cells(h) : ['', '', ''])];
+        const httpCells = h ? cells(h) : ['', '', ''];
+        if (h?.raw_timeouts) httpCells[0] = `${httpCells[0]}, ${h.raw_timeouts} of ${h.raw.n + 2} hit the 10 s limit`;
+        return [a.shape, ...cells(a), ms(a.mv_alone.median), a.same_answer ? 'yes' : 'NO', ...httpCells];
       })));
     print(`Views alone (back to back, nothing evicting their pages), SQL shapes: ${Object.entries(r.shapes_sql).map(([k, p]) => `${k} ${ms(p.mv_alone.median)}`).join(', ')}`);
     const mismatched = Object.entries(r.shapes_sql).filter(([, p]) => !p.same_answer).map(([k]) => k);

@@ -30,7 +30,7 @@ export const sizeResultSchema = z.object({
   }),
   shapes_sql: z.object({ summary: checkedPair, timeseries: checkedPair, cost_breakdown: checkedPair }),
   api_in_process: z.array(checkedPair.extend({ shape: z.string() })),
-  api_http: z.array(pair.extend({ shape: z.string() })).optional(),
+  api_http: z.array(pair.extend({ shape: z.string(), raw_timeouts: z.number().int().default(0) })).optional(),
   refresh_under_load: z.object({ readers: z.number().int(), reader_before: timing, reader_during: timing, refresh_ms: z.number() }),
   incremental: z.object({
     nothing_changed: refreshRuns, batch_10k_today: refreshRuns, backfill_1k_30_days: refreshRuns,
