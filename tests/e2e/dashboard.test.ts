@@ -180,7 +180,7 @@ describe('the dashboard page', () => {
       const fresh = await openDashboard();
       await expect.poll(() => fresh.locator('[data-testid=freshness]').getAttribute('data-stale')).toBe('false');
       await closeCleanly(fresh);
-      await client.query(`update public.dashboard_view_refreshes set finished_at = now() - interval '1 hour'`);
+      await client.query(`update public.dashboard_view_refreshes set current_as_of = now() - interval '1 hour'`);
       const page = await openDashboard();
       await expect.poll(() => page.locator('[data-testid=freshness]').getAttribute('data-stale')).toBe('true');
       expect(await page.locator('[data-testid=freshness]').textContent()).toMatch(/Data as of 1 h ago/);

@@ -34,7 +34,8 @@ beforeAll(async () => {
   } finally {
     await client.end();
   }
-  server = await startNextServer({ DATABASE_URL: database.url });
+  // Open mode: this test is about the database, not sign-in (tests/e2e/sign-in.test.ts covers that).
+  server = await startNextServer({ DATABASE_URL: database.url, DASHBOARD_AUTH: 'off' });
 });
 
 afterAll(async () => {
@@ -83,7 +84,7 @@ describe('next start with the database down', () => {
 
   it('answers 503 when DATABASE_URL points at a port where nothing listens', async () => {
     const closed = await freePort();
-    const unreachable = await startNextServer({ DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${closed}/dashboard` });
+    const unreachable = await startNextServer({ DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${closed}/dashboard`, DASHBOARD_AUTH: 'off' });
     try {
       await expectUnavailable(unreachable.url);
     } finally {

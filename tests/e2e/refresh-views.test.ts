@@ -38,9 +38,12 @@ describe('refresh-views over HTTP (next start)', () => {
     const blocker = new pg.Client({ connectionString: inject('databaseUrl') });
     await blocker.connect();
     try {
-      // Holding llm_usage stops the first refresh midway, until we let it go.
+      // A new event gives the refresh work; holding the per-contact state stops it midway (after
+      // mv_daily_stats), until we let it go.
+      await db.query(`insert into public.email_events (workspace_id, campaign_name, contact_email, event_type, event_ts)
+                      values ('e2e-409', 'c', 'x@example.com', 'sent', now())`);
       await blocker.query('begin');
-      await blocker.query('lock table public.llm_usage in access exclusive mode');
+      await blocker.query('lock table public.dashboard_contact_days in access exclusive mode');
       const first = fetch(url, { method: 'POST', headers: { 'x-refresh-token': inject('refreshToken') } });
       await vi.waitFor(async () => {
         const { rows } = await db.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%refresh_dashboard_views%'`);
