@@ -76,7 +76,9 @@ export function printReport(file: ResultsFile, print: (line: string) => void = c
         const h = r.api_http?.[i];
         const httpCells = h ? cells(h) : ['', '', ''];
         if (h?.raw_timeouts) httpCells[0] = `${httpCells[0]}, ${h.raw_timeouts} of ${h.raw.n + 2} hit the 10 s limit`;
-        return [a.shape, ...cells(a), ms(a.mv_alone.median), a.same_answer ? 'yes' : 'NO', ...httpCells];
+        const processCells = cells(a);
+        if (a.raw_timeouts) processCells[0] = `${processCells[0]}, ${a.raw_timeouts} of ${a.raw.n + 3} hit the 10 s limit`;
+        return [a.shape, ...processCells, ms(a.mv_alone.median), a.same_answer ? 'yes' : 'NO', ...httpCells];
       })));
     print(`Views alone (back to back, nothing evicting their pages), SQL shapes: ${Object.entries(r.shapes_sql).map(([k, p]) => `${k} ${ms(p.mv_alone.median)}`).join(', ')}`);
     const mismatched = Object.entries(r.shapes_sql).filter(([, p]) => !p.same_answer).map(([k]) => k);
@@ -88,7 +90,7 @@ export function printReport(file: ResultsFile, print: (line: string) => void = c
       print('\nLive against mv and raw (in-process, interleaved; live must equal raw):\n');
       print(table(['pending new events', 'shape', 'live', 'mv', 'raw', 'live/mv', 'raw/live', 'live = raw'],
         r.live.levels.map((l) => [l.pending.toLocaleString('en-US'), l.shape, ms(l.live.median), ms(l.mv.median), ms(l.raw.median),
-          `${l.live_over_mv}x`, `${l.raw_over_live}x`, l.same_answer ? 'yes' : 'NO'])));
+          `${l.live_over_mv}x`, `${l.raw_over_live}x${l.raw_timeouts ? ` (${l.raw_timeouts} raw reads hit the 10 s limit)` : ''}`, l.same_answer ? 'yes' : 'NO'])));
       const d = r.live.refresh_after_pending;
       print(`Refresh of the ${d.pending.toLocaleString('en-US')} pending events afterwards: ${ms(d.ms)} (${d.buckets} buckets, ${d.rows_changed} rows changed)`);
     }

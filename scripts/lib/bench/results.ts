@@ -29,7 +29,7 @@ export const sizeResultSchema = z.object({
     before_ms: z.number(), after_ms: z.number(), ratio: z.number(), before_buffers: buffers, after_buffers: buffers,
   }),
   shapes_sql: z.object({ summary: checkedPair, timeseries: checkedPair, cost_breakdown: checkedPair }),
-  api_in_process: z.array(checkedPair.extend({ shape: z.string() })),
+  api_in_process: z.array(checkedPair.extend({ shape: z.string(), raw_timeouts: z.number().int().default(0) })),
   api_http: z.array(pair.extend({ shape: z.string(), raw_timeouts: z.number().int().default(0) })).optional(),
   refresh_under_load: z.object({ readers: z.number().int(), reader_before: timing, reader_during: timing, refresh_ms: z.number() }),
   incremental: z.object({
@@ -38,7 +38,7 @@ export const sizeResultSchema = z.object({
   }).optional(),
   live: z.object({
     levels: z.array(z.object({
-      pending: z.number().int(), shape: z.string(), live: timing, mv: timing, raw: timing, same_answer: z.boolean(),
+      pending: z.number().int(), shape: z.string(), live: timing, mv: timing, raw: timing, same_answer: z.boolean(), raw_timeouts: z.number().int(),
       live_over_mv: z.number(), raw_over_live: z.number(),
     })),
     refresh_after_pending: z.object({ pending: z.number().int(), ms: z.number(), buckets: z.number().int(), rows_changed: z.number().int() }),
