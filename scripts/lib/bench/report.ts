@@ -159,9 +159,9 @@ function incrementalLines(i: NonNullable<SizeResult['incremental']>): string {
     `- ${run('nothing changed', i.nothing_changed)}`,
     `- ${run('after 10,000 new events today, across workspaces', i.batch_10k_today)}`,
     `- ${run('after 1,000 late events in 30 days two months back', i.backfill_1k_30_days)}`,
-    `Insert throughput into email_events (rolled back; interleaved, medians of 5):`,
+    `Insert throughput into email_events (rows made beforehand; rolled back; interleaved, medians of 7):`,
     `- ${t('10,000-row statements', i.insert_throughput.batch)}`,
-    `- ${t('single-row statements (1,000 in a transaction)', i.insert_throughput.single_row)}`,
+    `- ${t(`single-row statements (${i.insert_throughput.single_row.rows.toLocaleString('en-US')} in a transaction)`, i.insert_throughput.single_row)}`,
   ].join('\n');
 }
 
