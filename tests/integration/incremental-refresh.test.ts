@@ -145,8 +145,10 @@ describe('incremental refresh_dashboard_views()', () => {
       ['update event_type', () => client.query(
         `update email_events set event_type = (array['sent','opened','clicked','replied'])[1 + (id % 4)::int]
          where id in (select id from email_events where workspace_id = any($1) order by random() limit 15)`, [workspaces])],
+      // Days counted in UTC: Citus refuses "timestamptz - interval" over a column in an UPDATE (a
+      // STABLE operator: it follows the session TimeZone), so the arithmetic is on UTC timestamps.
       ['move events to another day', () => client.query(
-        `update email_events set event_ts = event_ts - make_interval(days => 1 + (id % 90)::int)
+        `update email_events set event_ts = ((event_ts at time zone 'UTC') - make_interval(days => 1 + (id % 90)::int)) at time zone 'UTC'
          where id in (select id from email_events where workspace_id = any($1) order by random() limit 10)`, [workspaces])],
       ['rename a campaign on some events', () => client.query(
         `update email_events set campaign_name = $2
