@@ -4,7 +4,9 @@
 --
 --   * the change-tracking triggers run on every shard on Citus, where a statement that reads the
 --     trigger's transition table and writes a distributed table fails ("could not find named
---     tuplestore"): they read the buckets into arrays first, then insert them;
+--     tuplestore"): they read the buckets into arrays first, then insert them; a TRUNCATE is logged
+--     by the trigger of the table itself on the coordinator (a shard's trigger cannot read the
+--     distributed view: "cannot execute a distributed query from a query on a shard");
 --   * dashboard_merge_buckets found the rows to delete and insert with a correlated NOT EXISTS
 --     between a view and a temporary table ("relation ... is not distributed"): now EXCEPT ALL, whose
 --     two sides Citus plans on their own;
@@ -32,7 +34,12 @@ begin
   -- the trigger's transition tables).
   if tg_op = 'TRUNCATE' then
     -- No transition table: every bucket the views hold is now empty. Buckets written since the last
-    -- refresh are already in the log.
+    -- refresh are already in the log. On Citus this trigger also fires for each shard (a table named
+    -- email_events_<shard id>), where reading the distributed mv_daily_stats is refused; the trigger of
+    -- public.email_events itself, on the coordinator, logs every bucket once.
+    if tg_relid <> 'public.email_events'::regclass then
+      return null;
+    end if;
     select array_agg(workspace_id), array_agg(day) into v_workspaces, v_days
     from (select workspace_id, day from public.mv_daily_stats group by workspace_id, day) b;
   elsif tg_op = 'INSERT' then
@@ -73,7 +80,12 @@ begin
   -- the trigger's transition tables).
   if tg_op = 'TRUNCATE' then
     -- No transition table: every bucket the views hold is now empty. Buckets written since the last
-    -- refresh are already in the log.
+    -- refresh are already in the log. On Citus this trigger also fires for each shard (a table named
+    -- llm_usage_<shard id>), where reading the distributed mv_llm_cost is refused; the trigger of
+    -- public.llm_usage itself, on the coordinator, logs every bucket once.
+    if tg_relid <> 'public.llm_usage'::regclass then
+      return null;
+    end if;
     select array_agg(workspace_id), array_agg(day) into v_workspaces, v_days
     from (select workspace_id, day from public.mv_llm_cost group by workspace_id, day) b;
   elsif tg_op = 'INSERT' then

@@ -43,10 +43,10 @@ async function prepare(url: string): Promise<void> {
     // As in npm test: day bucketing that followed a session's TimeZone instead of UTC would show. On
     // every node, since each runs its part of every statement with its own sessions.
     await client.query(`select run_command_on_all_nodes(format('alter database %I set timezone = %L', current_database(), 'Pacific/Chatham'))`);
-    // Citus connects to the workers as the current user, so a role that reads distributed tables must
-    // be able to log in there. Supabase's service_role is NOLOGIN; the tests (like a server that
-    // does SET ROLE service_role) need it to log in to the workers, and only there.
-    await client.query(`select run_command_on_workers('alter role service_role login')`);
+    // Citus connects to the nodes (the coordinator too, for its own placements) as the current user,
+    // so a role that reads distributed tables must be able to log in. Supabase's service_role is
+    // NOLOGIN; the tests, like a server that does SET ROLE service_role, need it to log in.
+    await client.query(`select run_command_on_all_nodes('alter role service_role login')`);
   } finally {
     await client.end();
   }
