@@ -8,7 +8,7 @@
 --     by the trigger of the table itself on the coordinator (a shard's trigger cannot read the
 --     distributed view: "cannot execute a distributed query from a query on a shard");
 --   * dashboard_merge_buckets found the rows to delete and insert with a correlated NOT EXISTS
---     between a view and a temporary table ("relation ... is not distributed"): now EXCEPT ALL, whose
+--     between a view and a temporary table ("relation ... is not distributed"): now EXCEPT, whose
 --     two sides Citus plans on their own;
 --   * dashboard_refresh_contacts probed dashboard_contact_days per changed contact with LATERAL ...
 --     LIMIT 1 / OFFSET 0 from temporary tables ("cannot push down this subquery"): the bucket read is
@@ -141,7 +141,7 @@ begin
     'delete from public.%1$I t
      using (select %6$s from public.%1$I t join pg_temp.dashboard_dirty d
               on d.source_table = %3$L and t.workspace_id = d.workspace_id and t.day = d.day
-            except all
+            except
             select %4$s from pg_temp.%2$I) g
      where %5$s', p_view, p_staged, p_source, v_columns, v_same, v_t_columns);
   get diagnostics v_deleted = row_count;
@@ -149,7 +149,7 @@ begin
   execute format(
     'insert into public.%1$I (%4$s)
      select %4$s from pg_temp.%2$I
-     except all
+     except
      select %5$s from public.%1$I t join pg_temp.dashboard_dirty d
        on d.source_table = %3$L and t.workspace_id = d.workspace_id and t.day = d.day',
     p_view, p_staged, p_source, v_columns, v_t_columns);
@@ -215,6 +215,8 @@ begin
   -- per-contact probe "the nearest day before/after, LIMIT 1" correlated with rows from the
   -- coordinator cannot be pushed down across shards). On one Postgres it is the same statement per
   -- workspace, over the same indexes.
+  create index if not exists dashboard_contact_changes_workspace on pg_temp.dashboard_contact_changes (workspace_id);
+  analyze pg_temp.dashboard_contact_changes;
   for v_workspace in select distinct workspace_id from pg_temp.dashboard_contact_changes loop
     with targets as (
       select workspace_id, campaign_key, contact_email, day, '-infinity'::date as old_previous
