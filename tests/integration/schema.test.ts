@@ -238,7 +238,7 @@ describe('refresh_dashboard_views()', () => {
       const held = await client.query(
         `select count(*)::int as n from pg_locks where pid = $1 and relation = 'public.mv_daily_stats'::regclass and mode = 'RowExclusiveLock'`, [pid]);
       expect(held.rows[0].n).toBe(1);
-      await client.query('select pg_cancel_backend($1)', [pid]);
+      await client.query('select pg_cancel_backend($1::integer)', [pid]);
       await expect(refresh).rejects.toThrow(/cancel/);
     } finally {
       await blocker.query('rollback');
@@ -318,7 +318,7 @@ describe('get_view_freshness()', () => {
     for (const row of fresh.rows) expect(row.age_seconds).toBeLessThan(60);
     await client.query('begin');
     try {
-      await client.query(`update dashboard_view_refreshes set current_as_of = current_as_of - interval '1 hour'`);
+      await client.query(`update dashboard_view_refreshes set current_as_of = (current_as_of at time zone 'UTC' - interval '1 hour') at time zone 'UTC'`);
       const older = await client.query('select * from get_view_freshness()');
       for (const [i, row] of older.rows.entries()) expect(row.age_seconds).toBe(fresh.rows[i].age_seconds + 3600);
     } finally {

@@ -46,7 +46,7 @@ async function startThrowaway(): Promise<string> {
  * migrations run, so the security tests prove the migrations revoke them (on a plain Postgres nothing
  * would be granted in the first place, and a missing revoke would go unnoticed).
  */
-async function grantLikeSupabase(url: string): Promise<void> {
+export async function grantLikeSupabase(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
