@@ -82,6 +82,9 @@ afterEach(() => {
 describe('POST /api/admin/refresh-views', () => {
   it('refreshes with the right x-refresh-token and answers each view, its duration and the new freshness', async () => {
     const ws = uniqueWorkspace('refresh');
+    // Views that hold something (empty ones are rebuilt from scratch, which is not this test).
+    await insertEvents(client, [{ workspace_id: uniqueWorkspace('other'), event_ts: '2025-05-01T10:00:00Z' }]);
+    await refreshViewsNow(client);
     await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-06-01T10:00:00Z' }]);
     const before = await lastRefreshed();
     const { status, body } = await callRoute<RefreshBody>(POST, ROUTE, { method: 'POST', headers: { 'x-refresh-token': TOKEN } });
