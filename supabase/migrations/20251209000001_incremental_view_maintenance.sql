@@ -51,29 +51,45 @@ comment on table public.dashboard_change_log is
 comment on index public.dashboard_change_log_pkey is
   'pending buckets of one workspace and day range (live answers, freshness per workspace)';
 
-create function public.dashboard_log_email_changes()
+create or replace function public.dashboard_log_email_changes()
 returns trigger
 language plpgsql
 security definer            -- writers need no privilege on the change log
 set search_path = ''
 as $$
+declare
+  v_workspaces text[];
+  v_days       date[];
 begin
+  -- The buckets are read from the transition tables first, into arrays, and inserted by a second
+  -- statement: on Citus this trigger runs on each shard, where a statement that reads a transition
+  -- table and writes a distributed table cannot be planned (the distributed executor does not see
+  -- the trigger's transition tables).
   if tg_op = 'TRUNCATE' then
     -- No transition table: every bucket the views hold is now empty. Buckets written since the last
-    -- refresh are already in the log.
-    insert into public.dashboard_change_log (workspace_id, day, source_table)
-    select workspace_id, day, 'email_events' from public.mv_daily_stats group by workspace_id, day;
+    -- refresh are already in the log. On Citus this trigger also fires for each shard (a table named
+    -- email_events_<shard id>), where reading the distributed mv_daily_stats is refused; the trigger of
+    -- public.email_events itself, on the coordinator, logs every bucket once.
+    if tg_relid <> 'public.email_events'::regclass then
+      return null;
+    end if;
+    select array_agg(workspace_id), array_agg(day) into v_workspaces, v_days
+    from (select workspace_id, day from public.mv_daily_stats group by workspace_id, day) b;
   elsif tg_op = 'INSERT' then
-    insert into public.dashboard_change_log (workspace_id, day, source_table)
-    select distinct workspace_id, (event_ts at time zone 'UTC')::date, 'email_events' from new_rows;
+    select array_agg(workspace_id), array_agg(day) into v_workspaces, v_days
+    from (select distinct workspace_id, (event_ts at time zone 'UTC')::date as day from new_rows) b;
   elsif tg_op = 'DELETE' then
-    insert into public.dashboard_change_log (workspace_id, day, source_table)
-    select distinct workspace_id, (event_ts at time zone 'UTC')::date, 'email_events' from old_rows;
+    select array_agg(workspace_id), array_agg(day) into v_workspaces, v_days
+    from (select distinct workspace_id, (event_ts at time zone 'UTC')::date as day from old_rows) b;
   else
+    select array_agg(workspace_id), array_agg(day) into v_workspaces, v_days
+    from (select workspace_id, (event_ts at time zone 'UTC')::date as day from old_rows
+          union
+          select workspace_id, (event_ts at time zone 'UTC')::date from new_rows) b;
+  end if;
+  if v_workspaces is not null then
     insert into public.dashboard_change_log (workspace_id, day, source_table)
-    select workspace_id, (event_ts at time zone 'UTC')::date, 'email_events' from old_rows
-    union
-    select workspace_id, (event_ts at time zone 'UTC')::date, 'email_events' from new_rows;
+    select b.workspace_id, b.day, 'email_events' from unnest(v_workspaces, v_days) as b(workspace_id, day);
   end if;
   return null;
 end
@@ -81,27 +97,45 @@ $$;
 comment on function public.dashboard_log_email_changes() is
   'Statement trigger on email_events: appends the (workspace, UTC day) buckets a statement wrote to dashboard_change_log.';
 
-create function public.dashboard_log_llm_changes()
+create or replace function public.dashboard_log_llm_changes()
 returns trigger
 language plpgsql
-security definer
+security definer            -- writers need no privilege on the change log
 set search_path = ''
 as $$
+declare
+  v_workspaces text[];
+  v_days       date[];
 begin
+  -- The buckets are read from the transition tables first, into arrays, and inserted by a second
+  -- statement: on Citus this trigger runs on each shard, where a statement that reads a transition
+  -- table and writes a distributed table cannot be planned (the distributed executor does not see
+  -- the trigger's transition tables).
   if tg_op = 'TRUNCATE' then
-    insert into public.dashboard_change_log (workspace_id, day, source_table)
-    select workspace_id, day, 'llm_usage' from public.mv_llm_cost group by workspace_id, day;
+    -- No transition table: every bucket the views hold is now empty. Buckets written since the last
+    -- refresh are already in the log. On Citus this trigger also fires for each shard (a table named
+    -- llm_usage_<shard id>), where reading the distributed mv_llm_cost is refused; the trigger of
+    -- public.llm_usage itself, on the coordinator, logs every bucket once.
+    if tg_relid <> 'public.llm_usage'::regclass then
+      return null;
+    end if;
+    select array_agg(workspace_id), array_agg(day) into v_workspaces, v_days
+    from (select workspace_id, day from public.mv_llm_cost group by workspace_id, day) b;
   elsif tg_op = 'INSERT' then
-    insert into public.dashboard_change_log (workspace_id, day, source_table)
-    select distinct workspace_id, (created_at at time zone 'UTC')::date, 'llm_usage' from new_rows;
+    select array_agg(workspace_id), array_agg(day) into v_workspaces, v_days
+    from (select distinct workspace_id, (created_at at time zone 'UTC')::date as day from new_rows) b;
   elsif tg_op = 'DELETE' then
-    insert into public.dashboard_change_log (workspace_id, day, source_table)
-    select distinct workspace_id, (created_at at time zone 'UTC')::date, 'llm_usage' from old_rows;
+    select array_agg(workspace_id), array_agg(day) into v_workspaces, v_days
+    from (select distinct workspace_id, (created_at at time zone 'UTC')::date as day from old_rows) b;
   else
+    select array_agg(workspace_id), array_agg(day) into v_workspaces, v_days
+    from (select workspace_id, (created_at at time zone 'UTC')::date as day from old_rows
+          union
+          select workspace_id, (created_at at time zone 'UTC')::date from new_rows) b;
+  end if;
+  if v_workspaces is not null then
     insert into public.dashboard_change_log (workspace_id, day, source_table)
-    select workspace_id, (created_at at time zone 'UTC')::date, 'llm_usage' from old_rows
-    union
-    select workspace_id, (created_at at time zone 'UTC')::date, 'llm_usage' from new_rows;
+    select b.workspace_id, b.day, 'llm_usage' from unnest(v_workspaces, v_days) as b(workspace_id, day);
   end if;
   return null;
 end
@@ -241,14 +275,15 @@ comment on column public.dashboard_view_refreshes.rows_changed is 'view rows del
 -- Step 1. One statement, so one snapshot: the change-log rows consumed and the raw rows copied are
 -- the same committed transactions, for every view (the views of one refresh show one picture).
 -- Fills dashboard_dirty (source_table, workspace_id, day), dashboard_staged_email, dashboard_staged_llm.
-create function public.dashboard_refresh_capture(p_full boolean)
+create or replace function public.dashboard_refresh_capture(p_full boolean)
 returns void
 language plpgsql
 security definer
 set search_path = ''
 as $$
 declare
-  v_rows bigint;
+  v_rows    bigint;
+  v_seqscan text;
 begin
   create temporary table if not exists dashboard_dirty (source_table text, workspace_id text, day date) on commit drop;
   create temporary table if not exists dashboard_staged_email
@@ -280,6 +315,11 @@ begin
     union select 'llm_usage', workspace_id, day from pg_temp.dashboard_staged_llm
     union select 'llm_usage', workspace_id, day from public.mv_llm_cost;
   else
+    -- One index range per bucket, never a scan of the workspace: joined to the list of dirty days,
+    -- the planner cannot tell how few rows one day is and at 10M events scanned every row of the
+    -- workspace. The join form stays because Citus pushes it down to the shards.
+    v_seqscan := pg_catalog.current_setting('enable_seqscan');
+    perform pg_catalog.set_config('enable_seqscan', 'off', true);
     with consumed as (
       delete from public.dashboard_change_log returning source_table, workspace_id, day
     ), dirty as (
@@ -308,6 +348,7 @@ begin
       returning 1
     )
     select (select count(*) from email) + (select count(*) from llm) into v_rows;
+    perform pg_catalog.set_config('enable_seqscan', v_seqscan, true);
   end if;
   analyze pg_temp.dashboard_dirty;
   analyze pg_temp.dashboard_staged_email;
@@ -319,7 +360,7 @@ comment on function public.dashboard_refresh_capture(boolean) is
 
 -- Makes the rows of p_view in the dirty buckets of p_source equal to pg_temp.<p_staged>, deleting
 -- and inserting only the rows that differ: a row that is the same in both is not rewritten.
-create function public.dashboard_merge_buckets(p_view text, p_staged text, p_source text)
+create or replace function public.dashboard_merge_buckets(p_view text, p_staged text, p_source text)
 returns bigint
 language plpgsql
 security definer
@@ -327,25 +368,39 @@ set search_path = ''
 as $$
 declare
   v_columns  text;
+  v_t_columns text;
   v_same     text;
   v_deleted  bigint;
   v_inserted bigint;
 begin
   select string_agg(format('%I', a.attname), ', ' order by a.attnum),
-         string_agg(format(case when a.attnotnull then 't.%1$I = s.%1$I' else 't.%1$I is not distinct from s.%1$I' end, a.attname),
+         string_agg(format('t.%I', a.attname), ', ' order by a.attnum),
+         string_agg(format(case when a.attnotnull then 't.%1$I = g.%1$I' else 't.%1$I is not distinct from g.%1$I' end, a.attname),
                     ' and ' order by a.attnum)
-    into v_columns, v_same
+    into v_columns, v_t_columns, v_same
   from pg_catalog.pg_attribute a
   where a.attrelid = pg_catalog.to_regclass('public.' || pg_catalog.quote_ident(p_view))
     and a.attnum > 0 and not a.attisdropped and a.attgenerated = '';
+  -- The rows of the dirty buckets that no staged row equals, found with EXCEPT rather than a
+  -- correlated NOT EXISTS over the staged (temporary) table: Citus cannot plan a subquery that
+  -- correlates a distributed table with a coordinator-local one, but it runs each side of a set
+  -- operation on its own and joins the result back to the shards by key.
   execute format(
-    'delete from public.%1$I t using pg_temp.dashboard_dirty d
-     where d.source_table = %3$L and t.workspace_id = d.workspace_id and t.day = d.day
-       and not exists (select 1 from pg_temp.%2$I s where %4$s)', p_view, p_staged, p_source, v_same);
+    'delete from public.%1$I t
+     using (select %6$s from public.%1$I t join pg_temp.dashboard_dirty d
+              on d.source_table = %3$L and t.workspace_id = d.workspace_id and t.day = d.day
+            except
+            select %4$s from pg_temp.%2$I) g
+     where %5$s', p_view, p_staged, p_source, v_columns, v_same, v_t_columns);
   get diagnostics v_deleted = row_count;
+  -- The staged rows the view does not hold yet (every staged row lies in a dirty bucket).
   execute format(
-    'insert into public.%1$I (%3$s) select %3$s from pg_temp.%2$I s
-     where not exists (select 1 from public.%1$I t where %4$s)', p_view, p_staged, v_columns, v_same);
+    'insert into public.%1$I (%4$s)
+     select %4$s from pg_temp.%2$I
+     except
+     select %5$s from public.%1$I t join pg_temp.dashboard_dirty d
+       on d.source_table = %3$L and t.workspace_id = d.workspace_id and t.day = d.day',
+    p_view, p_staged, p_source, v_columns, v_t_columns);
   get diagnostics v_inserted = row_count;
   return v_deleted + v_inserted;
 end
@@ -473,7 +528,7 @@ comment on function public.dashboard_rebuild_contacts() is
 -- counts moved accordingly. Every statement here pairs a few thousand changed rows with a table of
 -- millions: nested loops over its indexes are the right plan, and hash or merge joins (which read
 -- the whole table) are switched off for this function so that a misestimate cannot pick one.
-create function public.dashboard_refresh_contacts()
+create or replace function public.dashboard_refresh_contacts()
 returns bigint
 language plpgsql
 security definer
@@ -482,7 +537,8 @@ set enable_hashjoin = off
 set enable_mergejoin = off
 as $$
 declare
-  v_rows bigint;
+  v_rows      bigint;
+  v_workspace text;
 begin
   create temporary table if not exists dashboard_contact_changes
     (workspace_id text, campaign_key text, contact_email text, day date, previous_day date, change integer) on commit drop;
@@ -493,7 +549,8 @@ begin
   truncate pg_temp.dashboard_contact_changes, pg_temp.dashboard_contact_moves, pg_temp.dashboard_contacts_delta;
 
   -- The difference between the contact-days the dirty buckets hold now (staged) and those recorded
-  -- (read bucket by bucket through the (workspace_id, day) index): one grouping, no join.
+  -- (read bucket by bucket through the (workspace_id, day) index: hash and merge joins are off): one
+  -- grouping.
   insert into pg_temp.dashboard_contact_changes
   select workspace_id, campaign_key, contact_email, day, max(previous_day), case when bool_or(staged) then 1 else -1 end
   from (
@@ -502,10 +559,7 @@ begin
     union all
     select k.workspace_id, k.campaign_key, k.contact_email, k.day, k.previous_day, false
     from pg_temp.dashboard_dirty d
-    cross join lateral (
-      select t.workspace_id, t.campaign_key, t.contact_email, t.day, t.previous_day from public.dashboard_contact_days t
-      where t.workspace_id = d.workspace_id and t.day = d.day
-      offset 0) k
+    join public.dashboard_contact_days k on k.workspace_id = d.workspace_id and k.day = d.day
     where d.source_table = 'email_events'
   ) both_sides
   group by workspace_id, campaign_key, contact_email, day
@@ -525,35 +579,45 @@ begin
 
   -- The previous active day of every added day and of the next active day after any added or
   -- removed day, looked up again: a few index probes per changed contact-day.
-  with targets as (
-    select workspace_id, campaign_key, contact_email, day, '-infinity'::date as old_previous
-    from pg_temp.dashboard_contact_changes where change = 1
-    union
-    select c.workspace_id, c.campaign_key, c.contact_email, n.day, n.previous_day
-    from pg_temp.dashboard_contact_changes c
-    cross join lateral (
-      select t.day, t.previous_day from public.dashboard_contact_days t
-      where t.workspace_id = c.workspace_id and t.campaign_key = c.campaign_key
-        and t.contact_email = c.contact_email and t.day > c.day
-      order by t.day
-      limit 1) n
-  ), recomputed as (
-    select g.workspace_id, g.campaign_key, g.contact_email, g.day, g.old_previous, coalesce(p.day, '-infinity') as new_previous
-    from targets g
-    left join lateral (
-      select p.day from public.dashboard_contact_days p
-      where p.workspace_id = g.workspace_id and p.campaign_key = g.campaign_key
-        and p.contact_email = g.contact_email and p.day < g.day
-      order by p.day desc
-      limit 1) p on true
-  ), moved as (
-    update public.dashboard_contact_days t set previous_day = r.new_previous
-    from recomputed r
-    where t.workspace_id = r.workspace_id and t.campaign_key = r.campaign_key
-      and t.contact_email = r.contact_email and t.day = r.day and r.old_previous <> r.new_previous
-    returning r.workspace_id, r.campaign_key, r.day, r.old_previous, r.new_previous
-  )
-  insert into pg_temp.dashboard_contact_moves select * from moved;
+  -- One workspace at a time: every distributed table in the statement is then filtered by one
+  -- workspace_id, which Citus routes whole to the node holding that workspace's shards (a
+  -- per-contact probe "the nearest day before/after, LIMIT 1" correlated with rows from the
+  -- coordinator cannot be pushed down across shards). On one Postgres it is the same statement per
+  -- workspace, over the same indexes.
+  create index if not exists dashboard_contact_changes_workspace on pg_temp.dashboard_contact_changes (workspace_id);
+  analyze pg_temp.dashboard_contact_changes;
+  for v_workspace in select distinct workspace_id from pg_temp.dashboard_contact_changes loop
+    with targets as (
+      select workspace_id, campaign_key, contact_email, day, '-infinity'::date as old_previous
+      from pg_temp.dashboard_contact_changes where change = 1 and workspace_id = v_workspace
+      union
+      select c.workspace_id, c.campaign_key, c.contact_email, n.day, n.previous_day
+      from pg_temp.dashboard_contact_changes c
+      cross join lateral (
+        select t.day, t.previous_day from public.dashboard_contact_days t
+        where t.workspace_id = v_workspace and t.campaign_key = c.campaign_key
+          and t.contact_email = c.contact_email and t.day > c.day
+        order by t.day
+        limit 1) n
+      where c.workspace_id = v_workspace
+    ), recomputed as (
+      select g.workspace_id, g.campaign_key, g.contact_email, g.day, g.old_previous, coalesce(p.day, '-infinity') as new_previous
+      from targets g
+      left join lateral (
+        select p.day from public.dashboard_contact_days p
+        where p.workspace_id = v_workspace and p.campaign_key = g.campaign_key
+          and p.contact_email = g.contact_email and p.day < g.day
+        order by p.day desc
+        limit 1) p on true
+    ), moved as (
+      update public.dashboard_contact_days t set previous_day = r.new_previous
+      from recomputed r
+      where t.workspace_id = v_workspace and t.campaign_key = r.campaign_key
+        and t.contact_email = r.contact_email and t.day = r.day and r.old_previous <> r.new_previous
+      returning r.workspace_id, r.campaign_key, r.day, r.old_previous, r.new_previous
+    )
+    insert into pg_temp.dashboard_contact_moves select * from moved;
+  end loop;
 
   -- mv_daily_contacts counts contact-days by (scope, day, previous day): move those counts.
   insert into pg_temp.dashboard_contacts_delta
@@ -575,9 +639,9 @@ begin
   get diagnostics v_rows = row_count;
   -- A count below zero means the state and the view disagreed: fail loudly (a full rebuild repairs).
   if exists (select 1 from pg_temp.dashboard_contacts_delta d
-             cross join lateral (select m.contacts from public.mv_daily_contacts m
-                                 where m.workspace_id = d.workspace_id and m.campaign_key = d.campaign_key
-                                   and m.day = d.day and m.previous_day = d.previous_day) m
+             join public.mv_daily_contacts m
+               on m.workspace_id = d.workspace_id and m.campaign_key = d.campaign_key
+              and m.day = d.day and m.previous_day = d.previous_day
              where m.contacts < 0) then
     raise exception 'mv_daily_contacts would count fewer than zero contacts: run refresh_dashboard_views(true) to rebuild'
       using errcode = 'XX000';
@@ -714,20 +778,20 @@ comment on function public.refresh_dashboard_views() is
 -- The signature gains pending_buckets, so the function is replaced rather than redefined.
 drop function public.get_view_freshness();
 
-create function public.dashboard_view_freshness(p_workspace_id text)
+create or replace function public.dashboard_view_freshness(p_workspace_id text)
 returns table (view_name text, last_refreshed timestamptz, age_seconds integer, pending_buckets integer)
-language sql
+language plpgsql
 stable
 security definer            -- reads the refresh and change logs, which the API roles cannot
 set search_path = ''
 as $$
+begin
+  return query
   select v.view_name,
          r.current_as_of,
          case when r.current_as_of is not null
               then greatest(0, floor(extract(epoch from statement_timestamp() - r.current_as_of)))::integer end,
-         (select count(*)::integer from (
-            select distinct c.workspace_id, c.day from public.dashboard_change_log c
-            where c.source_table = v.source_table and (p_workspace_id is null or c.workspace_id = p_workspace_id)) p)
+         coalesce(p.n, 0)::integer
   from public.dashboard_views v
   left join lateral (
     select l.current_as_of from public.dashboard_view_refreshes l
@@ -735,7 +799,14 @@ as $$
     order by l.finished_at desc
     limit 1
   ) r on true
-  order by v.position
+  left join (
+    select b.source_table, count(*) as n
+    from (select distinct c.source_table, c.workspace_id, c.day from public.dashboard_change_log c
+          where p_workspace_id is null or c.workspace_id = p_workspace_id) b
+    group by b.source_table
+  ) p on p.source_table = v.source_table
+  order by v.position;
+end
 $$;
 comment on function public.dashboard_view_freshness(text) is
   'Per dashboard view: the moment its data is current as of (null: never refreshed), its age in seconds, and the (workspace, day) buckets written since (of one workspace, or all when null).';

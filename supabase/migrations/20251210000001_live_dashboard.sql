@@ -14,17 +14,21 @@
 -- change-log row (count grows), and only a refresh removes them (the refresh id moves).
 create or replace function public.dashboard_data_version(p_workspace_id text, p_source text)
 returns bigint
-language sql
+language plpgsql
 stable
 security definer            -- reads the refresh and change logs, which the API roles cannot
 set search_path = ''
 as $$
-  select case when p_source = 'live'
-    then (pending.n * 1000003 + pending.last_id) * 100003 + refreshed.id
-    else refreshed.id end % 1000000000000000
-  from (select coalesce(max(id), 0) as id from public.dashboard_view_refreshes) refreshed,
-       (select count(*) as n, coalesce(max(id), 0) as last_id from public.dashboard_change_log
-        where workspace_id = p_workspace_id) pending
+begin
+  return (
+    -- In numeric: on Citus, ids made on a worker start at 2^48 times the worker's group.
+    select (case when p_source = 'live'
+      then (pending.n * 1000003 + pending.last_id)::numeric * 100003 + refreshed.id
+      else refreshed.id end % 1000000000000000)::bigint
+    from (select coalesce(max(id), 0) as id from public.dashboard_view_refreshes) refreshed,
+         (select count(*) as n, coalesce(max(id), 0) as last_id from public.dashboard_change_log
+          where workspace_id = p_workspace_id) pending);
+end
 $$;
 comment on function public.dashboard_data_version(text, text) is
   'ETag basis: changes whenever an answer of that source for that workspace may have changed (mv: a refresh; live: a refresh or a committed write to the workspace).';
@@ -42,10 +46,12 @@ language plpgsql
 stable
 security definer            -- reads views and raw tables the API roles cannot; callers need EXECUTE only
 set search_path = ''
+set statement_timeout = '10s'
 as $$
 declare
-  v_version bigint;
-  v_result  jsonb;
+  v_version   bigint;
+  v_result    jsonb;
+  v_freshness jsonb;
   -- The scope's key in mv_daily_contacts and dashboard_contact_days.
   v_key     text := coalesce('c' || p_campaign, '');
 begin
@@ -60,6 +66,20 @@ begin
   if p_source <> 'raw' and p_known_version is not distinct from v_version then
     return jsonb_build_object('not_modified', true, 'data_version', v_version);
   end if;
+  -- The views' freshness is read before the answer, by its own statement (in a STABLE function,
+  -- the same snapshot): on Citus the answer below is routed whole to the node holding the
+  -- workspace, where a call of a function that reads distributed tables cannot run.
+  select jsonb_agg(jsonb_build_object(
+           'view_name', f.view_name,
+           'last_refreshed', to_char(f.last_refreshed at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+           'age_seconds', f.age_seconds,
+           'pending_buckets', f.pending_buckets,
+           'live', p_source = 'live',
+           'source_table', v.source_table,
+           'position', v.position))
+    into v_freshness
+  from public.dashboard_view_freshness(p_workspace_id) f
+  join public.dashboard_views v on v.view_name = f.view_name;
 
   with
   days as (
@@ -98,6 +118,9 @@ begin
      and e.event_ts >= (d.day::timestamp at time zone 'UTC')
      and e.event_ts <  ((d.day + 1)::timestamp at time zone 'UTC')
     where p_source = 'live' and (p_campaign is null or e.campaign_name = p_campaign)
+      -- The same days as one outer range, known once: what lets the planner see how few rows it is.
+      and e.event_ts >= ((select min(day) from raw_email_days)::timestamp at time zone 'UTC')
+      and e.event_ts <  (((select max(day) from raw_email_days) + 1)::timestamp at time zone 'UTC')
   ),
   -- Email counts per day.
   daily as (
@@ -155,6 +178,7 @@ begin
       join public.dashboard_contact_days t
         on t.workspace_id = p_workspace_id and t.day = d.day and t.campaign_key = v_key
       where p_source = 'live'
+        and t.day between (select min(day) from raw_email_days) and (select max(day) from raw_email_days)
     ) x
     group by contact_email
   ),
@@ -207,6 +231,8 @@ begin
      and u.created_at >= (d.day::timestamp at time zone 'UTC')
      and u.created_at <  ((d.day + 1)::timestamp at time zone 'UTC')
     where p_source = 'live' and (p_campaign is null or u.campaign_name = p_campaign)
+      and u.created_at >= ((select min(day) from raw_llm_days)::timestamp at time zone 'UTC')
+      and u.created_at <  (((select max(day) from raw_llm_days) + 1)::timestamp at time zone 'UTC')
     group by u.provider, u.model, d.day
   ),
   cost_day_provider as (
@@ -289,16 +315,11 @@ begin
     -- age, the workspace's buckets waiting for a refresh, and how many days of this answer were read
     -- from raw rows instead (all of them for raw, the pending ones for live).
     'freshness', (
-      select coalesce(jsonb_agg(jsonb_build_object(
-               'view_name', f.view_name,
-               'last_refreshed', to_char(f.last_refreshed at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-               'age_seconds', f.age_seconds,
-               'pending_buckets', f.pending_buckets,
-               'live', p_source = 'live',
-               'raw_buckets', case when v.source_table = 'llm_usage' then rb.llm else rb.email end)
-             order by v.position), '[]'::jsonb)
-      from public.dashboard_view_freshness(p_workspace_id) f
-      join public.dashboard_views v on v.view_name = f.view_name)
+      select coalesce(jsonb_agg(
+               (f.value - 'source_table' - 'position')
+               || jsonb_build_object('raw_buckets', case when f.value ->> 'source_table' = 'llm_usage' then rb.llm else rb.email end)
+             order by (f.value ->> 'position')::integer), '[]'::jsonb)
+      from jsonb_array_elements(v_freshness) f)
   )
   into v_result
   from totals t cross join cost_totals ct cross join raw_buckets rb;

@@ -88,29 +88,36 @@ $$;
 comment on function public.dashboard_aggregate_for_member(uuid, text, date, date, text, text, bigint) is
   'dashboard_aggregate(...) for a signed-in user, with the membership check in the same call: {"error":"not_found"} for a non-member or a missing workspace (the same), {"error":"forbidden"} for source raw as a viewer, else exactly dashboard_aggregate''s answer.';
 
-create function public.dashboard_workspaces_for_member(p_user_id uuid)
+create or replace function public.dashboard_workspaces_for_member(p_user_id uuid)
 returns jsonb
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 set statement_timeout = '5s'
 as $$
-  with member_of as (
-    select m.workspace_id, m.role from public.workspace_members m where m.user_id = p_user_id
-  ),
-  with_data as (
-    select w.value as workspace
-    from jsonb_array_elements(public.dashboard_workspaces() -> 'workspaces') w
-  )
-  -- The caller's workspaces only, each with the caller's role; one joined but without data yet is
-  -- listed too (no days, no campaigns).
-  select jsonb_build_object('workspaces', coalesce(jsonb_agg(
-           coalesce(d.workspace, jsonb_build_object('workspace_id', m.workspace_id, 'first_day', null, 'last_day', null, 'campaigns', '[]'::jsonb))
-             || jsonb_build_object('role', m.role)
-           order by m.workspace_id collate "C"), '[]'::jsonb))
-  from member_of m
-  left join with_data d on d.workspace ->> 'workspace_id' = m.workspace_id
+declare
+  -- Read first, by its own statement (the same snapshot in a STABLE function): Citus cannot run a
+  -- function that reads distributed tables inside a statement it sends to the workers.
+  v_workspaces jsonb := public.dashboard_workspaces();
+begin
+  return (
+    with member_of as (
+      select m.workspace_id, m.role from public.workspace_members m where m.user_id = p_user_id
+    ),
+    with_data as (
+      select w.value as workspace
+      from jsonb_array_elements(v_workspaces -> 'workspaces') w
+    )
+    -- The caller's workspaces only, each with the caller's role; one joined but without data yet is
+    -- listed too (no days, no campaigns).
+    select jsonb_build_object('workspaces', coalesce(jsonb_agg(
+             coalesce(d.workspace, jsonb_build_object('workspace_id', m.workspace_id, 'first_day', null, 'last_day', null, 'campaigns', '[]'::jsonb))
+               || jsonb_build_object('role', m.role)
+             order by m.workspace_id collate "C"), '[]'::jsonb))
+    from member_of m
+    left join with_data d on d.workspace ->> 'workspace_id' = m.workspace_id);
+end
 $$;
 comment on function public.dashboard_workspaces_for_member(uuid) is
   'dashboard_workspaces() limited to the workspaces a user is a member of, each with the user''s role (workspaces joined before they have data are listed without days or campaigns).';
