@@ -1,12 +1,9 @@
 'use client';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { previousPeriod } from '@/lib/dashboard/days';
-import { filtersToSearch, resolveFilters, widestRangeWithData } from '@/lib/dashboard/filters';
-import { formatDay } from '@/lib/dashboard/format';
-import type { DashboardQuery } from '@/lib/dashboard/query';
-import type { DashboardResponse, WorkspacesResponse } from '@/lib/dashboard/response';
-import { useDashboard } from '@/lib/swr/use-dashboard';
-import { useWorkspaces } from '@/lib/swr/use-workspaces';
+// The dashboard's data container: filters in the URL, data through SWR, the first view handed over
+// by the server. The pieces it renders (components/) only draw what they are given.
+import { useCallback, useEffect, useState } from 'react';
+import { CampaignTable } from '@/components/CampaignTable';
+import { CsvButton } from '@/components/CsvButton';
 import { DashboardCharts } from '@/components/DashboardCharts';
 import { EmptyState } from '@/components/EmptyState';
 import { ErrorBanner } from '@/components/ErrorBanner';
@@ -14,13 +11,21 @@ import { FilterBar } from '@/components/FilterBar';
 import { FreshnessBadge } from '@/components/FreshnessBadge';
 import { KpiGrid } from '@/components/KpiGrid';
 import { RefreshButton } from '@/components/RefreshButton';
+import { campaignsCsv, costCsv, csvFileName, timeseriesCsv } from '@/lib/dashboard/csv';
+import { apiSearch, filtersToSearch, resolveFilters, widestRangeWithData, withDays } from '@/lib/dashboard/filters';
+import { formatDay } from '@/lib/dashboard/format';
+import type { DashboardQuery } from '@/lib/dashboard/query';
+import type { CampaignsResponse, DashboardResponse, WorkspacesResponse } from '@/lib/dashboard/response';
+import { useCampaigns, useDashboard } from '@/lib/swr/use-dashboard';
+import { useWorkspaces } from '@/lib/swr/use-workspaces';
 
 export interface DashboardInitial {
   query: DashboardQuery | null;
   notices: string[];
   workspaces: WorkspacesResponse;
+  /** The server-rendered answers for `query` (the aggregate with its comparison, and the campaigns). */
   current?: DashboardResponse;
-  previous?: DashboardResponse;
+  campaigns?: CampaignsResponse;
   renderedAt: number;
   /** Chosen on the server from Accept-Language, so server and browser format dates alike. */
   locale: string;
@@ -30,8 +35,11 @@ export interface DashboardInitial {
   signedIn?: boolean;
 }
 
+/** Two queries ask the API the same question (the server's first answers serve the first view). */
 const sameQuery = (a: DashboardQuery | null, b: DashboardQuery | null) =>
-  a !== null && b !== null && filtersToSearch(a) === filtersToSearch(b);
+  a !== null && b !== null && apiSearch(a) === apiSearch(b) && a.source === b.source;
+
+const PER = { day: 'Daily', week: 'Weekly', month: 'Monthly' } as const;
 
 /** True when a range has nothing at all to show (no email activity, no LLM usage). */
 export function isEmptyRange(data: DashboardResponse): boolean {
@@ -39,7 +47,6 @@ export function isEmptyRange(data: DashboardResponse): boolean {
   return s.sends + s.opens + s.clicks + s.replies + s.bounces + s.opt_outs + s.llm_calls === 0;
 }
 
-/** The dashboard's data container: filters in the URL, data through SWR, the first view handed over by the server. The pieces it renders (components/) only draw what they are given. */
 export function Dashboard({ initial }: { initial: DashboardInitial }) {
   const { locale } = initial;
   const [query, setQuery] = useState(initial.query);
@@ -49,10 +56,9 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
   useEffect(() => setClockOffsetMs(Date.now() - initial.renderedAt), [initial.renderedAt]);
   const { data: workspaces } = useWorkspaces(initial.workspaces);
   const list = workspaces?.workspaces ?? initial.workspaces.workspaces;
-  const previousQuery = useMemo(() => (query ? { ...query, ...previousPeriod(query), range: null } : null), [query]);
   const isInitial = sameQuery(query, initial.query);
   const current = useDashboard(query, isInitial ? initial.current : undefined);
-  const previous = useDashboard(previousQuery, isInitial ? initial.previous : undefined);
+  const campaigns = useCampaigns(query, isInitial ? initial.campaigns : undefined);
 
   const change = useCallback((next: DashboardQuery) => {
     setQuery(next);
@@ -84,13 +90,17 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
     );
   }
   const data = current.data;
+  // The days on screen are the answer's (a relative range is resolved by the server's clock).
+  const shown = data ?? query;
   const workspace = list.find((w) => w.workspace_id === query.workspace_id);
   const widest = workspace ? widestRangeWithData(workspace, query.campaign) : null;
   const range = (r: { from: string; to: string }) => `${formatDay(r.from, { year: true, locale })} – ${formatDay(r.to, { year: true, locale })}`;
   const retry = () => {
     void current.mutate();
-    void previous.mutate();
+    void campaigns.mutate();
   };
+  const scope = { workspace_id: shown.workspace_id, campaign: shown.campaign, from: shown.from, to: shown.to };
+  const campaignRows = campaigns.data?.campaigns;
 
   return (
     <main className="page" data-testid="dashboard" data-ready={data && !current.isLoading ? 'true' : 'false'}
@@ -98,8 +108,8 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
       <header className="page-header">
         <div>
           <h1>Campaign analytics</h1>
-          <p className="muted">
-            {range(query)} (UTC){current.isValidating && data ? <span aria-live="polite"> · updating…</span> : null}
+          <p className="muted" data-testid="shown-range">
+            {range(shown)} (UTC){current.isValidating && data ? <span aria-live="polite"> · updating…</span> : null}
           </p>
         </div>
         {workspace?.role === 'admin' ? <RefreshButton workspaceId={query.workspace_id} /> : null}
@@ -109,10 +119,31 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
       {notices.map((notice) => <div key={notice} className="banner notice" role="status" data-testid="notice">{notice}</div>)}
       {current.error ? <ErrorBanner message={current.error.message} onRetry={retry} /> : null}
       {data && isEmptyRange(data) ? (
-        <EmptyState onWidest={widest ? () => change({ ...query, ...widest, range: null }) : undefined} widestLabel={widest ? range(widest) : undefined} />
+        <EmptyState onWidest={widest ? () => change(withDays(query, { ...widest, range: null })) : undefined} widestLabel={widest ? range(widest) : undefined} />
       ) : null}
-      <KpiGrid current={data?.summary} previous={previous.data?.summary} loading={!data} />
-      <DashboardCharts data={data} locale={locale} />
+      <KpiGrid current={data?.summary} comparison={data ? data.comparison ?? null : undefined} range={shown} locale={locale} loading={!data} />
+      <DashboardCharts data={data} locale={locale} interval={data?.interval ?? query.interval} partialDay={data?.partial_day ?? null} />
+      <section className="card card-wide" aria-labelledby="campaigns-title" data-testid="campaigns" data-loading={campaignRows ? 'false' : 'true'}>
+        <header className="card-header card-header-actions">
+          <div>
+            <h2 id="campaigns-title">Campaigns side by side</h2>
+            <p className="card-subtitle">Every campaign with activity in the range; click a name to see only that campaign</p>
+          </div>
+          {campaignRows ? <CsvButton testId="csv-campaigns" fileName={csvFileName(scope, 'campaigns')} csv={() => campaignsCsv(campaignRows)} /> : null}
+        </header>
+        {campaigns.error ? <p className="muted">The campaigns could not be loaded: {campaigns.error.message}</p> : null}
+        {campaignRows ? (
+          <CampaignTable rows={campaignRows} hrefFor={(name) => filtersToSearch({ ...query, campaign: name })}
+            onSelect={(name) => change({ ...query, campaign: name })} />
+        ) : campaigns.error ? null : <p className="muted">Loading campaigns…</p>}
+      </section>
+      {data ? (
+        <div className="exports" role="group" aria-label="Download as CSV">
+          <span className="muted">Download CSV:</span>
+          <CsvButton testId="csv-timeseries" label={`${PER[data.interval]} figures`} fileName={csvFileName(scope, PER[data.interval].toLowerCase())} csv={() => timeseriesCsv(data)} />
+          <CsvButton testId="csv-cost" label="LLM cost by model" fileName={csvFileName(scope, 'llm-cost')} csv={() => costCsv(data)} />
+        </div>
+      ) : null}
     </main>
   );
 }

@@ -9,9 +9,8 @@ import { ErrorBanner } from '@/components/ErrorBanner';
 import { authenticate } from '@/lib/auth/access';
 import { pageCredentials } from '@/lib/auth/next';
 import { devSignInEnabled } from '@/lib/auth/session';
-import { readDashboard } from '@/lib/dashboard/read';
+import { readCampaigns, readDashboard } from '@/lib/dashboard/read';
 import { readWorkspaces } from '@/lib/dashboard/workspaces';
-import { previousPeriod } from '@/lib/dashboard/days';
 import { resolveFilters } from '@/lib/dashboard/filters';
 import { pickLocale } from '@/lib/dashboard/locale';
 import { getStore } from '@/lib/db';
@@ -44,12 +43,12 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
     const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), DASHBOARD_SOURCE);
     initial = { query, notices, workspaces, renderedAt: Date.now(), locale, staleAfterSeconds: STALE_AFTER_SECONDS };
     if (query) {
-      const [current, previous] = await Promise.all([
+      const [current, campaigns] = await Promise.all([
         readDashboard(store, reader, query),
-        readDashboard(store, reader, { ...query, ...previousPeriod(query), range: null }),
+        readCampaigns(store, reader, { ...query, campaign: null, interval: 'day', compare: null }),
       ]);
       if (current.kind === 'data') initial.current = current.body;
-      if (previous.kind === 'data') initial.previous = previous.body;
+      if (campaigns.kind === 'data') initial.campaigns = campaigns.body;
     }
   } catch (error) {
     if (!isStoreUnavailableError(error)) throw error;

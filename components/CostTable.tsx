@@ -1,59 +1,24 @@
 'use client';
-import { useState } from 'react';
 import { formatCount, formatRate, formatTokens, formatUsd } from '@/lib/dashboard/format';
 import type { CostBreakdownRow } from '@/lib/dashboard/response';
+import { SortableTable, type TableColumn } from './SortableTable';
 
-type Column = 'provider' | 'model' | 'call_count' | 'tokens_in' | 'tokens_out' | 'total_cost_usd';
-const COLUMNS: Array<{ key: Column; label: string; numeric: boolean }> = [
-  { key: 'provider', label: 'Provider', numeric: false },
-  { key: 'model', label: 'Model', numeric: false },
-  { key: 'call_count', label: 'Calls', numeric: true },
-  { key: 'tokens_in', label: 'Tokens in', numeric: true },
-  { key: 'tokens_out', label: 'Tokens out', numeric: true },
-  { key: 'total_cost_usd', label: 'Cost', numeric: true },
+const COLUMNS: Array<TableColumn<CostBreakdownRow>> = [
+  { key: 'provider', label: 'Provider', sortValue: (r) => r.provider, render: (r) => r.provider },
+  { key: 'model', label: 'Model', sortValue: (r) => r.model, render: (r) => r.model },
+  { key: 'call_count', label: 'Calls', numeric: true, sortValue: (r) => r.call_count, render: (r) => formatCount(r.call_count) },
+  { key: 'tokens_in', label: 'Tokens in', numeric: true, sortValue: (r) => r.tokens_in, render: (r) => formatTokens(r.tokens_in) },
+  { key: 'tokens_out', label: 'Tokens out', numeric: true, sortValue: (r) => r.tokens_out, render: (r) => formatTokens(r.tokens_out) },
+  { key: 'total_cost_usd', label: 'Cost', numeric: true, sortValue: (r) => r.total_cost_usd, render: (r) => formatUsd(r.total_cost_usd) },
 ];
 
 /** LLM cost by provider and model, sortable by any column, with each row's share of the total. */
 export function CostTable({ rows }: { rows: CostBreakdownRow[] }) {
-  const [sort, setSort] = useState<{ key: Column; descending: boolean }>({ key: 'total_cost_usd', descending: true });
-  const total = rows.reduce((sum, row) => sum + row.total_cost_usd, 0);
-  const sorted = [...rows].sort((a, b) => {
-    const x = a[sort.key];
-    const y = b[sort.key];
-    const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-    return sort.descending ? -order : order;
-  });
   if (rows.length === 0) return <p className="muted">No LLM usage in this range.</p>;
+  const total = rows.reduce((sum, row) => sum + row.total_cost_usd, 0);
   return (
-    <div className="table-scroll" role="region" aria-label="LLM cost by model (scrolls sideways)" tabIndex={0}>
-      <table className="cost-table" data-testid="cost-table">
-        <thead>
-          <tr>
-            {COLUMNS.map((column) => (
-              <th key={column.key} className={column.numeric ? 'num' : undefined}
-                aria-sort={sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-                <button type="button" onClick={() => setSort((s) => ({ key: column.key, descending: s.key === column.key ? !s.descending : column.numeric }))}>
-                  {column.label}{sort.key === column.key ? (sort.descending ? ' ↓' : ' ↑') : ''}
-                </button>
-              </th>
-            ))}
-            <th className="num">Share</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((row) => (
-            <tr key={`${row.provider}/${row.model}`}>
-              <td>{row.provider}</td>
-              <td>{row.model}</td>
-              <td className="num">{formatCount(row.call_count)}</td>
-              <td className="num">{formatTokens(row.tokens_in)}</td>
-              <td className="num">{formatTokens(row.tokens_out)}</td>
-              <td className="num">{formatUsd(row.total_cost_usd)}</td>
-              <td className="num">{formatRate(total > 0 ? row.total_cost_usd / total : null)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SortableTable rows={rows} columns={COLUMNS} rowKey={(r) => `${r.provider}/${r.model}`} label="LLM cost by model" testId="cost-table"
+      initialSort={{ key: 'total_cost_usd', descending: true }}
+      extra={{ label: 'Share', render: (r) => formatRate(total > 0 ? r.total_cost_usd / total : null) }} />
   );
 }

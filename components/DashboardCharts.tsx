@@ -2,7 +2,7 @@
 // The charts and the cost table. Recharts is loaded as its own chunk (preloaded, not server
 // rendered: it measures the page), so the KPIs and filters hydrate without waiting for it.
 import dynamic from 'next/dynamic';
-import type { DashboardResponse } from '@/lib/dashboard/response';
+import type { DashboardInterval, DashboardResponse } from '@/lib/dashboard/response';
 import { ChartCard } from './ChartCard';
 import { CostTable } from './CostTable';
 import { Skeleton } from './Skeleton';
@@ -13,7 +13,7 @@ const TrendChart = dynamic(() => import('./TrendChart').then((m) => m.TrendChart
 const SequenceChart = dynamic(() => import('./SequenceChart').then((m) => m.SequenceChart), { ssr: false, loading: chartSkeleton });
 const CostChart = dynamic(() => import('./CostChart').then((m) => m.CostChart), { ssr: false, loading: chartSkeleton });
 
-export function DashboardCharts({ data, locale }: { data: DashboardResponse | undefined; locale: string }) {
+export function DashboardCharts({ data, locale }: { data: DashboardResponse | undefined; locale: string; interval?: DashboardInterval; partialDay?: string | null }) {
   const loading = data === undefined;
   return (
     <div className="grid">

@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { RELATIVE_RANGES, rangeProblem } from '@/lib/dashboard/days';
-import { withRelativeRange } from '@/lib/dashboard/filters';
+import { INTERVALS, withInterval, withRelativeRange } from '@/lib/dashboard/filters';
 import type { DashboardQuery } from '@/lib/dashboard/query';
 import type { WorkspacesResponse } from '@/lib/dashboard/response';
 
@@ -11,7 +11,7 @@ interface Props {
   onChange: (query: DashboardQuery) => void;
 }
 
-/** Workspace, campaign and date range: every control a native, labelled, keyboard-reachable one. */
+/** Workspace, campaign, date range and bucket size: every control a native, labelled, keyboard-reachable one. */
 export function FilterBar({ query, workspaces, onChange }: Props) {
   const workspace = workspaces.find((w) => w.workspace_id === query.workspace_id);
   const [from, setFrom] = useState(query.from);
@@ -47,6 +47,14 @@ export function FilterBar({ query, workspaces, onChange }: Props) {
           <button key={preset.id} type="button" aria-pressed={query.range === preset.id} data-testid={`preset-${preset.id}`}
             title={preset.title} onClick={() => onChange(withRelativeRange(query, preset.id))}>
             {preset.label}
+          </button>
+        ))}
+      </div>
+      <div className="presets" role="group" aria-label="Points per">
+        {INTERVALS.map((interval) => (
+          <button key={interval.id} type="button" aria-pressed={query.interval === interval.id} data-testid={`interval-${interval.id}`}
+            title={interval.title} onClick={() => onChange(withInterval(query, interval.id))}>
+            {interval.label}
           </button>
         ))}
       </div>

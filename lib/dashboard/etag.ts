@@ -6,18 +6,21 @@ import type { DashboardQuery } from './query';
 
 const hash = (value: unknown, length: number) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, length);
 
-function queryKey(query: DashboardQuery): string {
-  return hash([query.workspace_id, query.from, query.to, query.campaign, query.source], 22);
+/** Which answer of a query: the aggregate, or the campaigns table. */
+export type Endpoint = 'aggregate' | 'campaigns';
+
+function queryKey(endpoint: Endpoint, query: DashboardQuery): string {
+  return hash([endpoint, query.workspace_id, query.from, query.to, query.campaign, query.source, query.interval, query.compare], 22);
 }
 
-export function versionEtag(query: DashboardQuery, version: number): string {
-  return `"mv-${version}-${queryKey(query)}"`;
+export function versionEtag(endpoint: Endpoint, query: DashboardQuery, version: number): string {
+  return `"mv-${version}-${queryKey(endpoint, query)}"`;
 }
 
 /** The data version inside an If-None-Match that was issued for this very query, if any. */
-export function versionFromEtag(header: string | null | undefined, query: DashboardQuery): number | null {
+export function versionFromEtag(header: string | null | undefined, endpoint: Endpoint, query: DashboardQuery): number | null {
   if (!header) return null;
-  const key = queryKey(query);
+  const key = queryKey(endpoint, query);
   for (const tag of header.split(',')) {
     const match = /^\s*(?:W\/)?"mv-(\d{1,15})-([A-Za-z0-9_-]+)"\s*$/.exec(tag);
     if (match && match[2] === key) return Number(match[1]);

@@ -2,9 +2,9 @@
 // default with a notice when the URL holds something unusable. Used by the server render and
 // the browser alike, so both agree on what a URL means.
 // Pure (no server imports): the browser bundle includes it.
-import { addDays, DEFAULT_SPAN_DAYS, isDay, isRelativeRange, rangeProblem, resolveRelativeRange, toDay, type DayRange, type RelativeRange } from './days';
+import { addDays, DEFAULT_SPAN_DAYS, daysBetween, isDay, isRelativeRange, rangeProblem, resolveRelativeRange, toDay, type DayRange, type RelativeRange } from './days';
 import type { DashboardQuery } from './query';
-import type { WorkspacesResponse } from './response';
+import type { DashboardInterval, WorkspacesResponse } from './response';
 
 export interface Filters {
   query: DashboardQuery | null;
@@ -39,7 +39,14 @@ export function resolveFilters(
   }
   const range = resolveRange(single(params, 'range'), single(params, 'from'), single(params, 'to'), today);
   if (range.notice) notices.push(range.notice);
-  return { query: { workspace_id: workspace.workspace_id, from: range.from, to: range.to, range: range.range, campaign, source: defaultSource }, notices };
+  const wantedInterval = single(params, 'interval');
+  let interval = defaultInterval(range);
+  if (wantedInterval !== undefined) {
+    const known = INTERVALS.find((i) => i.id === wantedInterval);
+    if (known) interval = known.id;
+    else notices.push(`“${wantedInterval.slice(0, 40)}” is not a day, week or month; showing a point per ${interval}.`);
+  }
+  return { query: { workspace_id: workspace.workspace_id, from: range.from, to: range.to, range: range.range, campaign, source: defaultSource, interval, compare: 'previous' }, notices };
 }
 
 type ResolvedRange = { from: string; to: string; range: RelativeRange | null; notice?: string };
@@ -70,8 +77,8 @@ function unusable(problem: string): string {
   return `The date range in the address was not usable (${problem}); showing the last ${DEFAULT_SPAN_DAYS} days.`;
 }
 
-/** The URL search string for a query (what the page pushes to the address bar and asks the API). */
-export function filtersToSearch(query: DashboardQuery): string {
+/** The range and campaign of a query as URL parameters: a relative range by name, else its days. */
+function scopeParams(query: DashboardQuery): URLSearchParams {
   const params = new URLSearchParams({ workspace_id: query.workspace_id });
   if (query.range !== null) params.set('range', query.range);
   else {
@@ -79,12 +86,55 @@ export function filtersToSearch(query: DashboardQuery): string {
     params.set('to', query.to);
   }
   if (query.campaign !== null) params.set('campaign', query.campaign);
+  return params;
+}
+
+/** The URL search string for a query (what the page pushes to the address bar). */
+export function filtersToSearch(query: DashboardQuery): string {
+  const params = scopeParams(query);
+  // The address names the interval only when the viewer chose one other than the range's default.
+  if (query.interval !== defaultInterval(query)) params.set('interval', query.interval);
   return `?${params}`;
+}
+
+/** The query string of an API call for a query (the source stays the server's default, DASHBOARD_SOURCE). */
+export function apiSearch(query: DashboardQuery, extra: Record<string, string> = {}): string {
+  const params = scopeParams(query);
+  if (query.interval !== 'day') params.set('interval', query.interval);
+  if (query.compare !== null) params.set('compare', query.compare);
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  return `?${params}`;
+}
+
+/** The page's bucket sizes; the API's `interval`. */
+export const INTERVALS = [
+  { id: 'day', label: 'Day', title: 'a point per day' },
+  { id: 'week', label: 'Week', title: 'a point per week (Monday to Sunday)' },
+  { id: 'month', label: 'Month', title: 'a point per calendar month' },
+] as const satisfies ReadonlyArray<{ id: DashboardInterval; label: string; title: string }>;
+
+/** Days up to 90 days, weeks past that, months from a year on (12m, YTD in December). */
+export function defaultInterval(range: DayRange): DashboardInterval {
+  const days = daysBetween(range.from, range.to) + 1;
+  return days >= 365 ? 'month' : days > 90 ? 'week' : 'day';
+}
+
+/**
+ * New days for a query. An interval the viewer did not choose (the default of the old range)
+ * follows the new range; a chosen one stays.
+ */
+export function withDays(query: DashboardQuery, days: DayRange & { range: RelativeRange | null }): DashboardQuery {
+  const interval = query.interval === defaultInterval(query) ? defaultInterval(days) : query.interval;
+  return { ...query, ...days, interval };
 }
 
 /** The query for a relative range, its days as of `today`. */
 export function withRelativeRange(query: DashboardQuery, range: RelativeRange, today = new Date()): DashboardQuery {
-  return { ...query, ...resolveRelativeRange(range, toDay(today)), range };
+  return withDays(query, { ...resolveRelativeRange(range, toDay(today)), range });
+}
+
+export function withInterval(query: DashboardQuery, interval: DashboardInterval): DashboardQuery {
+  return { ...query, interval };
 }
 
 /** The widest range with data for a workspace/campaign, at most 366 days, ending at its last day. */

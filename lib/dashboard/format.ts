@@ -41,6 +41,14 @@ export function formatChange(change: number | null): string {
   return `${arrow} ${Math.abs(change * 100).toFixed(1)}\u00a0%`;
 }
 
+/** ▲ 1.2 pp / ▼ 0.4 pp: a change of a rate in percentage points (a fraction in, points out). */
+export function formatPointChange(change: number | null): string {
+  if (change === null || !Number.isFinite(change)) return '—';
+  const points = Math.round(Math.abs(change) * 1000) / 10;
+  const arrow = points === 0 ? '＝' : change > 0 ? '▲' : '▼';
+  return `${arrow} ${points.toFixed(1)}\u00a0pp`;
+}
+
 /** "just now", "3 min ago", "2 h ago", "4 days ago" */
 export function formatAge(seconds: number): string {
   if (seconds < 60) return 'just now';

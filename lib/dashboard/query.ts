@@ -3,11 +3,11 @@
 import { z } from 'zod';
 import { badRequest, type Issue } from '../http/errors';
 import { addDays, DEFAULT_SPAN_DAYS, daysBetween, isDay, MAX_SPAN_DAYS, RELATIVE_RANGE_IDS, resolveRelativeRange, toDay, type RelativeRange } from './days';
-import { DASHBOARD_SOURCES, type DashboardSource } from './response';
+import { DASHBOARD_INTERVALS, DASHBOARD_SOURCES, type DashboardInterval, type DashboardSource } from './response';
 
-const PARAMETERS = ['workspace_id', 'from', 'to', 'range', 'campaign', 'source'] as const;
+const PARAMETERS = ['workspace_id', 'from', 'to', 'range', 'campaign', 'source', 'interval', 'compare'] as const;
 
-export { DASHBOARD_SOURCES, type DashboardSource } from './response';
+export { DASHBOARD_INTERVALS, DASHBOARD_SOURCES, type DashboardInterval, type DashboardSource } from './response';
 
 export interface DashboardQuery {
   workspace_id: string;
@@ -17,6 +17,10 @@ export interface DashboardQuery {
   range: RelativeRange | null;
   campaign: string | null;
   source: DashboardSource;
+  /** The timeseries' buckets (default day). */
+  interval: DashboardInterval;
+  /** previous: the answer also compares the range with the period before it, like for like. */
+  compare: 'previous' | null;
 }
 
 /**
@@ -42,6 +46,8 @@ const schema = z.object({
   range: z.enum(RELATIVE_RANGE_IDS, `range must be one of ${RELATIVE_RANGE_IDS.join(', ')}`).optional(),
   campaign: text('campaign', 200).optional(),
   source: z.enum(DASHBOARD_SOURCES, 'source must be "mv", "raw" or "live"').optional(),
+  interval: z.enum(DASHBOARD_INTERVALS, 'interval must be "day", "week" or "month"').optional(),
+  compare: z.enum(['previous'], 'compare must be "previous"').optional(),
 });
 
 /**
@@ -95,6 +101,8 @@ export function parseDashboardQuery(params: URLSearchParams, options: { defaultS
     range,
     campaign: parsed.data.campaign ?? null,
     source: parsed.data.source ?? options.defaultSource,
+    interval: parsed.data.interval ?? 'day',
+    compare: parsed.data.compare ?? null,
   };
 }
 

@@ -5,6 +5,9 @@ import { z } from 'zod';
 /** mv: the views as of the last refresh; raw: the raw tables; live: the views plus the raw rows of buckets written since. */
 export const DASHBOARD_SOURCES = ['mv', 'raw', 'live'] as const;
 export type DashboardSource = (typeof DASHBOARD_SOURCES)[number];
+/** The timeseries' buckets: days, ISO weeks (from Monday), calendar months; clipped to the range. */
+export const DASHBOARD_INTERVALS = ['day', 'week', 'month'] as const;
+export type DashboardInterval = (typeof DASHBOARD_INTERVALS)[number];
 
 const count = z.number().int().nonnegative();
 const money = z.number().nonnegative();
@@ -28,7 +31,8 @@ export const timeseriesPointSchema = z.object({
   cost_by_provider: z.record(z.string(), money),
 });
 
-export const sequenceStepSchema = z.object({ step: z.number().int().min(1).max(5), sends: count });
+// Steps 1..5 always, then every later step with sends in the range, in order.
+export const sequenceStepSchema = z.object({ step: z.number().int().min(1), sends: count });
 
 export const costBreakdownRowSchema = z.object({
   provider: z.string(), model: z.string(),
@@ -47,17 +51,30 @@ export const freshnessRowSchema = z.object({
   raw_buckets: count,
 });
 
+/** One period of a comparison (compare=previous): its days and their summary. */
+export const periodSummarySchema = z.object({ from: isoDay, to: isoDay, summary: summarySchema });
+/**
+ * compare=previous: the range's complete days (`current`; all of it unless it holds today) against
+ * as many days just before (`previous`); null when the range has no complete day.
+ */
+export const comparisonSchema = z.object({ current: periodSummarySchema, previous: periodSummarySchema, partial_day: isoDay.nullable() });
+
 export const dashboardResponseSchema = z.object({
   workspace_id: z.string(),
   from: isoDay,
   to: isoDay,
   campaign: z.string().nullable(),
   source: z.enum(DASHBOARD_SOURCES),
+  interval: z.enum(DASHBOARD_INTERVALS),
+  /** The range's day still filling (today, UTC, on the database's clock) when the range holds it. */
+  partial_day: isoDay.nullable(),
   summary: summarySchema,
   timeseries: z.array(timeseriesPointSchema),
   sequence: z.array(sequenceStepSchema),
   cost_breakdown: z.array(costBreakdownRowSchema),
   freshness: z.array(freshnessRowSchema),
+  /** Present with compare=previous. */
+  comparison: comparisonSchema.nullable().optional(),
 });
 
 export type DashboardResponse = z.infer<typeof dashboardResponseSchema>;
@@ -65,6 +82,31 @@ export type DashboardSummary = z.infer<typeof summarySchema>;
 export type TimeseriesPoint = z.infer<typeof timeseriesPointSchema>;
 export type CostBreakdownRow = z.infer<typeof costBreakdownRowSchema>;
 export type FreshnessRow = z.infer<typeof freshnessRowSchema>;
+export type Comparison = z.infer<typeof comparisonSchema>;
+
+/** GET /api/dashboard/campaigns: every campaign with activity in the range, side by side. */
+export const campaignRowSchema = z.object({
+  campaign_name: z.string(),
+  sends: count, opens: count, clicks: count, replies: count, bounces: count, opt_outs: count,
+  unique_contacts: count,
+  open_rate: rate, click_rate: rate, reply_rate: rate, bounce_rate: rate, opt_out_rate: rate,
+  total_cost_usd: money, llm_calls: count,
+  cost_per_reply: money.nullable(),
+});
+export const campaignsResponseSchema = z.object({
+  workspace_id: z.string(),
+  from: isoDay,
+  to: isoDay,
+  campaign: z.string().nullable(),
+  source: z.enum(DASHBOARD_SOURCES),
+  partial_day: isoDay.nullable(),
+  campaigns: z.array(campaignRowSchema),
+  /** LLM usage of the range with no campaign (it counts in the workspace's totals, in no row). */
+  unattributed: z.object({ total_cost_usd: money, llm_calls: count }),
+  freshness: z.array(freshnessRowSchema),
+});
+export type CampaignRow = z.infer<typeof campaignRowSchema>;
+export type CampaignsResponse = z.infer<typeof campaignsResponseSchema>;
 
 /** GET /api/dashboard/workspaces: what the filters offer. */
 export const workspacesResponseSchema = z.object({

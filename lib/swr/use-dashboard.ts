@@ -1,10 +1,13 @@
 'use client';
-// The hook of GET /api/dashboard/aggregate: polls every minute (live: every 10 s) while the tab is visible, and keeps
-// the previous answer on screen while a new filter loads.
+// The hooks of GET /api/dashboard/aggregate (with compare=previous: the range and its comparison in
+// one request) and GET /api/dashboard/campaigns. They poll every minute (live: every 10 s) while
+// the tab is visible, and keep the previous answer on screen while a new filter loads. A relative
+// range (range=30d) is resolved by the server on each request, so an open tab moves past midnight.
 import useSWR from 'swr';
-import { filtersToSearch } from '../dashboard/filters';
+import type { z } from 'zod';
+import { apiSearch } from '../dashboard/filters';
 import type { DashboardQuery } from '../dashboard/query';
-import { dashboardResponseSchema, type DashboardResponse } from '../dashboard/response';
+import { campaignsResponseSchema, dashboardResponseSchema, type CampaignsResponse, type DashboardResponse } from '../dashboard/response';
 import { fetchJson, type ApiError } from './fetcher';
 
 export const REFRESH_MS = 60_000;
@@ -12,24 +15,33 @@ export const REFRESH_MS = 60_000;
 export const LIVE_REFRESH_MS = 10_000;
 
 export function dashboardUrl(query: DashboardQuery): string {
-  return `/api/dashboard/aggregate${filtersToSearch(query)}`;
+  return `/api/dashboard/aggregate${apiSearch(query)}`;
+}
+
+/** Every campaign of the workspace side by side (the campaign filter and the interval do not narrow the table). */
+export function campaignsUrl(query: DashboardQuery): string {
+  return `/api/dashboard/campaigns${apiSearch({ ...query, campaign: null, interval: 'day', compare: null })}`;
 }
 
 /**
  * `fallbackData` is the server-rendered answer for this very query: it is fresh, so the first
  * mount does not fetch it again (the next poll or focus does).
  */
+function usePolled<T>(url: string | null, schema: z.ZodType<T>, live: boolean, fallbackData?: T) {
+  return useSWR<T, ApiError>(url, (key: string) => fetchJson(key, schema), {
+    refreshInterval: live ? LIVE_REFRESH_MS : REFRESH_MS,
+    refreshWhenHidden: false,
+    revalidateOnFocus: true,
+    keepPreviousData: true,
+    fallbackData,
+    revalidateOnMount: fallbackData === undefined,
+  });
+}
+
 export function useDashboard(query: DashboardQuery | null, fallbackData?: DashboardResponse) {
-  return useSWR<DashboardResponse, ApiError>(
-    query ? dashboardUrl(query) : null,
-    (url: string) => fetchJson(url, dashboardResponseSchema),
-    {
-      refreshInterval: query?.source === 'live' ? LIVE_REFRESH_MS : REFRESH_MS,
-      refreshWhenHidden: false,
-      revalidateOnFocus: true,
-      keepPreviousData: true,
-      fallbackData,
-      revalidateOnMount: fallbackData === undefined,
-    },
-  );
+  return usePolled(query ? dashboardUrl(query) : null, dashboardResponseSchema, query?.source === 'live', fallbackData);
+}
+
+export function useCampaigns(query: DashboardQuery | null, fallbackData?: CampaignsResponse) {
+  return usePolled(query ? campaignsUrl(query) : null, campaignsResponseSchema, query?.source === 'live', fallbackData);
 }

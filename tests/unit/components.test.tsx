@@ -18,11 +18,20 @@ const summary = (over: Partial<DashboardSummary> = {}): DashboardSummary => ({
   total_cost_usd: 20, llm_calls: 300, tokens_in: 1_000_000, tokens_out: 200_000, ...over,
 });
 
+const range = { from: '2025-11-08', to: '2025-12-07' };
+const compared = (current: DashboardSummary, previous: DashboardSummary, partial_day: string | null = null) => ({
+  current: { from: '2025-11-08', to: '2025-12-07', summary: current },
+  previous: { from: '2025-10-09', to: '2025-11-07', summary: previous },
+  partial_day,
+});
+
 describe('KpiGrid', () => {
   it('shows each figure with its change against the previous period, good and bad news coloured', () => {
-    render(<KpiGrid current={summary()} previous={summary({ sends: 800, bounce_rate: 0.005, total_cost_usd: 25, replies: 50 })} loading={false} />);
+    render(<KpiGrid current={summary()} comparison={compared(summary(), summary({ sends: 800, bounce_rate: 0.005, total_cost_usd: 25, replies: 50 }))} range={range} locale="en-US" loading={false} />);
     expect(screen.getByTestId('kpi-sends-value').textContent).toBe('1,000');
     expect(screen.getByTestId('kpi-sends').textContent).toContain('▲ 25.0');
+    // Rates move in percentage points: 1.0 % against 0.5 % is +0.5 pp (bad news for bounces).
+    expect(screen.getByTestId('kpi-bounce-rate-change').textContent).toBe('▲ 0.5\u00a0pp vs prior');
     expect(screen.getByTestId('kpi-sends').querySelector('.kpi-change')?.className).toContain('good');
     expect(screen.getByTestId('kpi-bounce-rate').querySelector('.kpi-change')?.className).toContain('bad');
     expect(screen.getByTestId('kpi-llm-cost-value').textContent).toBe('$20.00');
@@ -32,15 +41,30 @@ describe('KpiGrid', () => {
     expect(screen.getByTestId('kpi-cost-per-reply').textContent).toContain('＝ 0.0');
   });
 
+  it('compares the complete days only, and says so, when the range ends today', () => {
+    // The whole range's figures are shown; the change compares its complete days with as many before.
+    const comparison = { ...compared(summary({ sends: 900 }), summary({ sends: 900 }), '2025-12-07'), current: { from: '2025-11-08', to: '2025-12-06', summary: summary({ sends: 900 }) } };
+    render(<KpiGrid current={summary()} comparison={comparison} range={range} locale="en-US" loading={false} />);
+    expect(screen.getByTestId('kpi-sends-value').textContent).toBe('1,000');
+    expect(screen.getByTestId('kpi-sends-change').textContent).toBe('＝ 0.0\u00a0% vs prior');
+    expect(screen.getByTestId('comparison-note').textContent).toBe('Changes compare Nov 8 – Dec 6, 2025 with Oct 9 – Nov 7, 2025 (today is still filling and is left out).');
+  });
+
+  it('shows no change, and why, when the range has no complete day', () => {
+    render(<KpiGrid current={summary()} comparison={null} range={{ from: '2025-12-07', to: '2025-12-07' }} loading={false} />);
+    expect(screen.getByTestId('kpi-sends-change').textContent).toBe('— vs prior');
+    expect(screen.getByTestId('comparison-note').textContent).toMatch(/no complete day/);
+  });
+
   it('shows a dash, not a fake number, when there is nothing to compare or divide', () => {
-    render(<KpiGrid current={summary({ sends: 0, open_rate: null, replies: 0 })} previous={summary({ sends: 0 })} loading={false} />);
+    render(<KpiGrid current={summary({ sends: 0, open_rate: null, replies: 0 })} comparison={compared(summary({ sends: 0, open_rate: null, replies: 0 }), summary({ sends: 0 }))} range={range} loading={false} />);
     expect(screen.getByTestId('kpi-open-rate-value').textContent).toBe('—');
     expect(screen.getByTestId('kpi-cost-per-reply-value').textContent).toBe('—');
     expect(screen.getByTestId('kpi-sends').textContent).toContain('—');
   });
 
   it('keeps the layout with skeletons while loading', () => {
-    const { container } = render(<KpiGrid loading />);
+    const { container } = render(<KpiGrid loading range={range} />);
     expect(container.querySelectorAll('.kpi .skeleton')).toHaveLength(9);
   });
 });

@@ -19,7 +19,7 @@ function issuesOf(query: string): string[] {
 
 describe('parseDashboardQuery', () => {
   it('defaults to the 30 days ending today (UTC), all campaigns, the mv source', () => {
-    expect(parse('workspace_id=w')).toEqual({ workspace_id: 'w', from: '2025-11-08', to: '2025-12-07', range: null, campaign: null, source: 'mv' });
+    expect(parse('workspace_id=w')).toEqual({ workspace_id: 'w', from: '2025-11-08', to: '2025-12-07', range: null, campaign: null, source: 'mv', interval: 'day', compare: null });
   });
 
   it('takes the default source from the environment', () => {
@@ -98,7 +98,7 @@ describe('relative ranges', () => {
   });
 
   it('are accepted by the API query, named in its answer, and exclusive with from/to', () => {
-    expect(parse('workspace_id=w&range=7d')).toEqual({ workspace_id: 'w', from: '2025-12-01', to: '2025-12-07', range: '7d', campaign: null, source: 'mv' });
+    expect(parse('workspace_id=w&range=7d')).toEqual({ workspace_id: 'w', from: '2025-12-01', to: '2025-12-07', range: '7d', campaign: null, source: 'mv', interval: 'day', compare: null });
     expect(parse('workspace_id=w&range=ytd').from).toBe('2025-01-01');
     expect(issuesOf('workspace_id=w&range=2w')).toEqual(['range']);
     expect(issuesOf('workspace_id=w&range=7d&from=2025-12-01')).toEqual(['range']);

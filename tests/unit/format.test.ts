@@ -85,13 +85,13 @@ describe('filters from the URL', () => {
 
   it('defaults to the first workspace, all campaigns, the last 30 days (kept relative)', () => {
     expect(resolveFilters({}, workspaces, today)).toEqual({
-      query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', range: '30d', campaign: null, source: 'mv' }, notices: [],
+      query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', range: '30d', campaign: null, source: 'mv', interval: 'day', compare: 'previous' }, notices: [],
     });
   });
 
   it('reads a relative range from the address and writes it back as one, so a shared link keeps its meaning', () => {
     const week = resolveFilters({ workspace_id: 'globex', range: '7d' }, workspaces, today);
-    expect(week).toEqual({ query: { workspace_id: 'globex', from: '2025-12-01', to: '2025-12-07', range: '7d', campaign: null, source: 'mv' }, notices: [] });
+    expect(week).toEqual({ query: { workspace_id: 'globex', from: '2025-12-01', to: '2025-12-07', range: '7d', campaign: null, source: 'mv', interval: 'day', compare: 'previous' }, notices: [] });
     expect(filtersToSearch(week.query!)).toBe('?workspace_id=globex&range=7d');
     // The same link opened the next day covers the next seven days.
     expect(resolveFilters({ range: '7d' }, workspaces, new Date('2025-12-08T00:00:01Z')).query).toMatchObject({ from: '2025-12-02', to: '2025-12-08' });

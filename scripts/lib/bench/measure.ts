@@ -47,6 +47,8 @@ export function queryFor(target: Target, shape: ApiShape, source: DashboardSourc
     range: null,
     campaign: shape.campaign === 'top' ? target.campaign : null,
     source,
+    interval: 'day',
+    compare: null,
   };
 }
 
