@@ -129,7 +129,7 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
             <h2 id="campaigns-title">Campaigns side by side</h2>
             <p className="card-subtitle">Every campaign with activity in the range; click a name to see only that campaign</p>
           </div>
-          {campaignRows ? <CsvButton testId="csv-campaigns" fileName={csvFileName(scope, 'campaigns')} csv={() => campaignsCsv(campaignRows)} /> : null}
+          {campaignRows ? <CsvButton testId="csv-campaigns" fileName={csvFileName({ ...scope, campaign: null }, 'campaigns')} csv={() => campaignsCsv(campaignRows)} /> : null}
         </header>
         {campaigns.error ? <p className="muted">The campaigns could not be loaded: {campaigns.error.message}</p> : null}
         {campaignRows ? (
