@@ -117,10 +117,15 @@ async function insertThroughput(client: pg.ClientBase, o: WriteOptions, sizes: W
     [column('workspace_id'), column('campaign_name'), column('contact_email'), column('event_type'), column('email_number'), column('event_ts')]);
   const singles = (await client.query(`select workspace_id, campaign_name, contact_email, event_type, email_number, event_ts
     from bench_rows limit $1`, [sizes.throughputSingles])).rows as Array<Record<string, unknown>>;
+  const citus = (await client.query(`select exists (select 1 from pg_extension where extname = 'citus') as citus`)).rows[0].citus === true;
   const once = async (triggers: boolean, batch: boolean) => {
     await client.query('begin');
     try {
-      if (!triggers) await client.query('alter table public.email_events disable trigger user');
+      if (!triggers) {
+        // Citus refuses trigger DDL on a distributed table unless told (then it applies it to every shard).
+        if (citus) await client.query('set local citus.enable_unsafe_triggers = on');
+        await client.query('alter table public.email_events disable trigger user');
+      }
       return await timeIt(async () => {
         if (batch) {
           await client.query(`insert into public.email_events (workspace_id, campaign_name, contact_email, event_type, email_number, event_ts)
