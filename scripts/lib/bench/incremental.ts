@@ -166,47 +166,76 @@ async function insertThroughput(client: pg.ClientBase, o: WriteOptions, sizes: W
  * The dashboard (30 days and 365 days, all campaigns; in-process) from live, mv and raw, interleaved,
  * with 0, 10,000 and 100,000 new events pending (written, not yet refreshed); live must equal raw.
  */
-export async function liveSection(url: string, client: pg.ClientBase, target: Target, o: WriteOptions & { iterations: number; sizes: WriteSizes; step: () => void }) {
-  const store = createPostgresStore({ connectionString: url, max: 2 });
+export async function liveSection(url: string, client: pg.ClientBase, target: Target, o: LiveOptions) {
+  const [result] = await liveSections([{ url, client }], target, o);
+  if (!result) throw new Error('no live result');
+  return result;
+}
+
+type LiveOptions = WriteOptions & { iterations: number; sizes: WriteSizes; step: () => void };
+
+/**
+ * The same on several databases holding the same rows (bench --citus), sample by sample in turn:
+ * live, mv, raw on the first, then on the next, so every database sees the same machine load.
+ */
+export async function liveSections(databases: Array<{ url: string; client: pg.ClientBase }>, target: Target, o: LiveOptions) {
+  const stores = databases.map((db) => createPostgresStore({ connectionString: db.url, max: 2 }));
   try {
-    await refresh(store);
-    const out = [];
+    for (const store of stores) await refresh(store);
+    const out = databases.map(() => [] as Array<LiveLevel>);
     let pending = 0;
     for (const level of o.sizes.livePending) {
-      if (level > pending) await insertRecent(client, level - pending, 5000 + level, o);
+      if (level > pending) for (const db of databases) await insertRecent(db.client, level - pending, 5000 + level, o);
       pending = level;
       for (const shape of [API_SHAPES[0], API_SHAPES[2]]) {
         if (!shape) continue;
-        const rawCalls = tolerateTimeouts(() => getDashboard(store, queryFor(target, shape, 'raw')));
-        const call = (source: DashboardSource) => (source === 'raw' ? rawCalls.call() : getDashboard(store, queryFor(target, shape, source)));
-        const figures = async (source: DashboardSource) => {
-          const answer = await call(source);
-          if (!answer) return 'timed out';
-          if (answer.kind !== 'data') throw new Error('not modified without an ETag');
-          const { source: _s, freshness: _f, ...rest } = answer.body;
-          return JSON.stringify(rest);
-        };
-        // live against raw computed now (a raw read past the time limit is compared as the raw SQL of
-        // the same function would answer it: without a limit, in this session).
-        const liveFigures = await figures('live');
-        const rawFigures = await figures('raw');
-        const sameAnswer = rawFigures === 'timed out' ? await sameAsUnlimitedRaw(client, target, shape, liveFigures) : liveFigures === rawFigures;
-        const samples: Record<DashboardSource, number[]> = { live: [], mv: [], raw: [] };
-        for (const source of ['live', 'mv', 'raw'] as const) await call(source);
+        const readers = [];
+        for (const [i, store] of stores.entries()) {
+          const rawCalls = tolerateTimeouts(() => getDashboard(store, queryFor(target, shape, 'raw')));
+          const call = (source: DashboardSource) => (source === 'raw' ? rawCalls.call() : getDashboard(store, queryFor(target, shape, source)));
+          const figures = async (source: DashboardSource) => {
+            const answer = await call(source);
+            if (!answer) return 'timed out';
+            if (answer.kind !== 'data') throw new Error('not modified without an ETag');
+            const { source: _s, freshness: _f, ...rest } = answer.body;
+            return JSON.stringify(rest);
+          };
+          // live against raw computed now (a raw read past the time limit is compared as the raw SQL of
+          // the same function would answer it: without a limit, in this session).
+          const liveFigures = await figures('live');
+          const rawFigures = await figures('raw');
+          const client = databases[i]?.client;
+          const sameAnswer = rawFigures === 'timed out' && client ? await sameAsUnlimitedRaw(client, target, shape, liveFigures) : liveFigures === rawFigures;
+          for (const source of ['live', 'mv', 'raw'] as const) await call(source);
+          readers.push({ call, rawCalls, sameAnswer, samples: { live: [], mv: [], raw: [] } as Record<DashboardSource, number[]> });
+        }
         for (let i = 0; i < o.iterations; i++) {
-          for (const source of ['live', 'mv', 'raw'] as const) samples[source].push(await timeIt(() => call(source)));
+          for (const reader of readers) {
+            for (const source of ['live', 'mv', 'raw'] as const) reader.samples[source].push(await timeIt(() => reader.call(source)));
+          }
           o.step();
         }
-        const [live, mv, raw] = [summarize(samples.live), summarize(samples.mv), summarize(samples.raw)];
-        out.push({ pending: level, shape: shape.name, live, mv, raw, same_answer: sameAnswer,
-          live_over_mv: round(live.median / mv.median, 2), raw_over_live: round(raw.median / live.median, 1), raw_timeouts: rawCalls.timeouts() });
+        for (const [i, reader] of readers.entries()) {
+          const [live, mv, raw] = [summarize(reader.samples.live), summarize(reader.samples.mv), summarize(reader.samples.raw)];
+          out[i]?.push({ pending: level, shape: shape.name, live, mv, raw, same_answer: reader.sameAnswer,
+            live_over_mv: round(live.median / mv.median, 2), raw_over_live: round(raw.median / live.median, 1), raw_timeouts: reader.rawCalls.timeouts() });
+        }
       }
     }
-    const drained = await refresh(store);
-    return { levels: out, refresh_after_pending: { pending, ms: drained.duration_ms, buckets: drained.buckets, rows_changed: drained.rows_changed } };
+    const results = [];
+    for (const [i, store] of stores.entries()) {
+      const drained = await refresh(store);
+      results.push({ levels: out[i] ?? [], refresh_after_pending: { pending, ms: drained.duration_ms, buckets: drained.buckets, rows_changed: drained.rows_changed } });
+    }
+    return results;
   } finally {
-    await store.close();
+    await Promise.all(stores.map((store) => store.close()));
   }
+}
+
+interface LiveLevel {
+  pending: number; shape: string; live: Timing; mv: Timing; raw: Timing; same_answer: boolean;
+  live_over_mv: number; raw_over_live: number; raw_timeouts: number;
 }
 
 /** live's figures against dashboard_aggregate(…, 'raw') run with no statement_timeout, for a range whose raw read passes the limit. */

@@ -1,12 +1,12 @@
-// npm run bench -- --citus: the same rows on one Postgres and on a Citus cluster, measured section by
-// section, the single node and then the cluster, so both see the same machine load: the full
-// rebuild, the cluster's dashboard answers against the single node's, incremental refreshes and
-// insert throughput with change tracking, and dashboard reads (mv, live with writes pending, raw).
+// npm run bench -- --citus: the same rows on one Postgres and on a Citus cluster, measured in one run:
+// the full rebuild, the cluster's dashboard answers against the single node's, incremental refreshes
+// and insert throughput with change tracking (each section on the single node, then on the cluster),
+// and dashboard reads (mv, live with writes pending, raw), sample by sample on one then the other.
 import type pg from 'pg';
 import { getDashboard } from '../../../lib/dashboard/aggregate';
 import { DASHBOARD_SOURCES } from '../../../lib/dashboard/response';
 import { createPostgresStore } from '../../../lib/db/postgres';
-import { DEFAULT_WRITE_SIZES, incrementalSection, liveSection, type WriteSizes } from './incremental';
+import { DEFAULT_WRITE_SIZES, incrementalSection, liveSections, type WriteSizes } from './incremental';
 import { API_SHAPES, pickTarget, queryFor, refreshTimes, type Target } from './measure';
 import { ms, table } from './report';
 import type { CitusResultsFile, ClusterComparison, SideResult } from './results';
@@ -61,12 +61,12 @@ export async function measureSideBySide(o: SideBySideOptions): Promise<ClusterCo
     return result;
   });
 
-  const live = await eachSide(o.sides, async (side, { url, client }) => {
-    const b = bar(side, 'live, mv, raw', sizes.livePending.length * 2 * o.iterations);
-    const result = await liveSection(url, client, target, { ...writes, iterations: o.iterations, step: b.step });
-    b.finish();
-    return result;
-  });
+  // Reads are short and the machine is shared: sample by sample, one side then the other.
+  const liveBar = sectionBar('both: live, mv, raw', sizes.livePending.length * 2 * o.iterations, o.quiet);
+  const [liveSingle, liveCitus] = await liveSections([o.sides.single, o.sides.citus], target, { ...writes, iterations: o.iterations, step: liveBar.step });
+  liveBar.finish();
+  if (!liveSingle || !liveCitus) throw new Error('no live result');
+  const live = { single: liveSingle, citus: liveCitus };
 
   const side = (name: SideName): SideResult => ({ refresh: refresh[name], incremental: incremental[name], live: live[name] });
   return {
