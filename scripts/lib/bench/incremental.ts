@@ -179,20 +179,19 @@ type LiveOptions = WriteOptions & { iterations: number; sizes: WriteSizes; step:
  * live, mv, raw on the first, then on the next, so every database sees the same machine load.
  */
 export async function liveSections(databases: Array<{ url: string; client: pg.ClientBase }>, target: Target, o: LiveOptions) {
-  const stores = databases.map((db) => createPostgresStore({ connectionString: db.url, max: 2 }));
+  const dbs = databases.map((db) => ({ ...db, store: createPostgresStore({ connectionString: db.url, max: 2 }), levels: [] as LiveLevel[] }));
   try {
-    for (const store of stores) await refresh(store);
-    const out = databases.map(() => [] as Array<LiveLevel>);
+    for (const db of dbs) await refresh(db.store);
     let pending = 0;
     for (const level of o.sizes.livePending) {
-      if (level > pending) for (const db of databases) await insertRecent(db.client, level - pending, 5000 + level, o);
+      if (level > pending) for (const db of dbs) await insertRecent(db.client, level - pending, 5000 + level, o);
       pending = level;
       for (const shape of [API_SHAPES[0], API_SHAPES[2]]) {
         if (!shape) continue;
         const readers = [];
-        for (const [i, store] of stores.entries()) {
-          const rawCalls = tolerateTimeouts(() => getDashboard(store, queryFor(target, shape, 'raw')));
-          const call = (source: DashboardSource) => (source === 'raw' ? rawCalls.call() : getDashboard(store, queryFor(target, shape, source)));
+        for (const db of dbs) {
+          const rawCalls = tolerateTimeouts(() => getDashboard(db.store, queryFor(target, shape, 'raw')));
+          const call = (source: DashboardSource) => (source === 'raw' ? rawCalls.call() : getDashboard(db.store, queryFor(target, shape, source)));
           const figures = async (source: DashboardSource) => {
             const answer = await call(source);
             if (!answer) return 'timed out';
@@ -204,10 +203,9 @@ export async function liveSections(databases: Array<{ url: string; client: pg.Cl
           // the same function would answer it: without a limit, in this session).
           const liveFigures = await figures('live');
           const rawFigures = await figures('raw');
-          const client = databases[i]?.client;
-          const sameAnswer = rawFigures === 'timed out' && client ? await sameAsUnlimitedRaw(client, target, shape, liveFigures) : liveFigures === rawFigures;
+          const sameAnswer = rawFigures === 'timed out' ? await sameAsUnlimitedRaw(db.client, target, shape, liveFigures) : liveFigures === rawFigures;
           for (const source of ['live', 'mv', 'raw'] as const) await call(source);
-          readers.push({ call, rawCalls, sameAnswer, samples: { live: [], mv: [], raw: [] } as Record<DashboardSource, number[]> });
+          readers.push({ db, call, rawCalls, sameAnswer, samples: { live: [], mv: [], raw: [] } as Record<DashboardSource, number[]> });
         }
         for (let i = 0; i < o.iterations; i++) {
           for (const reader of readers) {
@@ -215,21 +213,21 @@ export async function liveSections(databases: Array<{ url: string; client: pg.Cl
           }
           o.step();
         }
-        for (const [i, reader] of readers.entries()) {
-          const [live, mv, raw] = [summarize(reader.samples.live), summarize(reader.samples.mv), summarize(reader.samples.raw)];
-          out[i]?.push({ pending: level, shape: shape.name, live, mv, raw, same_answer: reader.sameAnswer,
-            live_over_mv: round(live.median / mv.median, 2), raw_over_live: round(raw.median / live.median, 1), raw_timeouts: reader.rawCalls.timeouts() });
+        for (const { db, samples, sameAnswer, rawCalls } of readers) {
+          const [live, mv, raw] = [summarize(samples.live), summarize(samples.mv), summarize(samples.raw)];
+          db.levels.push({ pending: level, shape: shape.name, live, mv, raw, same_answer: sameAnswer,
+            live_over_mv: round(live.median / mv.median, 2), raw_over_live: round(raw.median / live.median, 1), raw_timeouts: rawCalls.timeouts() });
         }
       }
     }
     const results = [];
-    for (const [i, store] of stores.entries()) {
-      const drained = await refresh(store);
-      results.push({ levels: out[i] ?? [], refresh_after_pending: { pending, ms: drained.duration_ms, buckets: drained.buckets, rows_changed: drained.rows_changed } });
+    for (const db of dbs) {
+      const drained = await refresh(db.store);
+      results.push({ levels: db.levels, refresh_after_pending: { pending, ms: drained.duration_ms, buckets: drained.buckets, rows_changed: drained.rows_changed } });
     }
     return results;
   } finally {
-    await Promise.all(stores.map((store) => store.close()));
+    await Promise.all(dbs.map((db) => db.store.close()));
   }
 }
 
