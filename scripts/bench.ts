@@ -42,7 +42,7 @@ const HELP = `Usage: npm run bench -- [options]
   --keep              keep the embedded database in .data/bench (a later --keep run grows it)
   --reset             start from empty tables (with DATABASE_URL or CITUS_DATABASE_URL: truncates
                       email_events and llm_usage there)
-  --yes               allow a DATABASE_URL that is not on this machine (it is written to)
+  --yes               allow a DATABASE_URL (or CITUS_DATABASE_URL) that is not on this machine (it is written to)
   --help              show this help
 
 Without DATABASE_URL the database is a throwaway embedded Postgres in .data/bench, deleted at the

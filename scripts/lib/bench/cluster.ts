@@ -40,6 +40,9 @@ export async function openBenchCluster(options: { reset: boolean; yes: boolean; 
       options.log('--reset: emptying email_events and llm_usage in CITUS_DATABASE_URL');
       await client.query('truncate public.email_events, public.llm_usage');
       await client.query('select public.refresh_dashboard_views()');
+    } else if ((await client.query('select exists (select 1 from public.email_events) as held')).rows[0].held) {
+      // The cluster gets a copy of the single node's rows: rows already there would make them differ.
+      throw new UsageError('CITUS_DATABASE_URL already holds events: add --reset to empty it (the run copies the single node\'s rows onto it)');
     }
   });
   return { url: external, kind: 'CITUS_DATABASE_URL', close: async () => {} };
