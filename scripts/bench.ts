@@ -3,6 +3,7 @@
 // interleaved pairs: the spec's own SQL, the three query shapes, the dashboard API in-process and
 // over HTTP, the full rebuild, readers during a refresh, incremental refreshes, insert throughput
 // with and without change tracking, live answers with writes pending and, with --page, page load.
+// With --citus: the same rows on one Postgres and on a Citus cluster, measured side by side.
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,11 +13,13 @@ import { PROJECT_ROOT } from './lib/migrate';
 import { buildNext, startNextServer, type NextServer } from './lib/next-server';
 import { progress } from './lib/progress';
 import { openBenchDatabase } from './lib/bench/database';
+import { copyRawRows, openBenchCluster, clusterVersions, type BenchCluster } from './lib/bench/cluster';
 import { benchAuth } from './lib/bench/http-auth';
 import { pageSection } from './lib/bench/page-load';
 import { printReport, scaleSvg } from './lib/bench/report';
-import { writeResults, type Machine, type ResultsFile, type SizeResult } from './lib/bench/results';
+import { writeCitusResults, writeResults, type Machine, type ResultsFile, type SizeResult } from './lib/bench/results';
 import { loadAverage, measureSize } from './lib/bench/sections';
+import { CLUSTER_NOTE, measureSideBySide, printSideBySide } from './lib/bench/side-by-side';
 import { growTo } from './lib/bench/seed';
 
 const HELP = `Usage: npm run bench -- [options]
@@ -28,22 +31,32 @@ const HELP = `Usage: npm run bench -- [options]
   --http, --no-http   also time the API over HTTP against \`next start\` (default: --http; it builds first)
   --page              also time page loads in headless Chromium (CHROMIUM_PATH, a system Chromium or the
                       one inside @sparticuz/chromium), 10 each source
+  --citus             the same rows on one Postgres and on a Citus cluster, measured side by side: dashboard
+                      reads (mv, live with writes pending, raw; 30 and 365 days), incremental refreshes, the
+                      full rebuild, insert throughput with change tracking, and the cluster's answers against
+                      the single node's. The cluster is CITUS_DATABASE_URL (a migrated coordinator with
+                      workers), else a coordinator and two workers started here on free ports from
+                      ../shared/citus (root; Citus is built once) and stopped at the end. No HTTP or page
+                      section; one size (--events). On one small machine the cluster shows correctness and
+                      overhead (the coordinator hop, intermediate results), not speed
   --keep              keep the embedded database in .data/bench (a later --keep run grows it)
-  --reset             start from empty tables (with DATABASE_URL: truncates email_events and llm_usage)
-  --yes               allow a DATABASE_URL that is not on this machine (it is written to)
+  --reset             start from empty tables (with DATABASE_URL or CITUS_DATABASE_URL: truncates
+                      email_events and llm_usage there)
+  --yes               allow a DATABASE_URL (or CITUS_DATABASE_URL) that is not on this machine (it is written to)
   --help              show this help
 
 Without DATABASE_URL the database is a throwaway embedded Postgres in .data/bench, deleted at the
 end unless --keep. With DATABASE_URL, demo rows are added to it and nothing is deleted without
---reset. Results: bench/results/<date>-<events>.json, or <date>-scale.json and .svg with --scale.`;
+--reset. Results: bench/results/<date>-<events>.json, or <date>-scale.json and .svg with --scale,
+or <date>-citus-<events>.json with --citus.`;
 
 const ARGS = {
   events: { type: 'string' }, scale: { type: 'string' }, iterations: { type: 'string' },
-  http: { type: 'boolean' }, 'no-http': { type: 'boolean' }, page: { type: 'boolean' },
+  http: { type: 'boolean' }, 'no-http': { type: 'boolean' }, page: { type: 'boolean' }, citus: { type: 'boolean' },
   keep: { type: 'boolean' }, reset: { type: 'boolean' }, yes: { type: 'boolean' }, help: { type: 'boolean' },
 } as const;
 
-interface Options { sizes: number[]; iterations?: number; http: boolean; page: boolean; keep: boolean; reset: boolean; yes: boolean }
+interface Options { sizes: number[]; iterations?: number; http: boolean; page: boolean; citus: boolean; keep: boolean; reset: boolean; yes: boolean }
 
 function parseOptions(): Options | undefined {
   const parsed = (() => {
@@ -60,8 +73,10 @@ function parseOptions(): Options | undefined {
   const iterations = values.iterations === undefined ? undefined : Number(values.iterations);
   if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 3)) throw new UsageError('--iterations must be a whole number of at least 3');
   if (values.http && values['no-http']) throw new UsageError('--http and --no-http contradict each other');
+  const citus = values.citus ?? false;
+  if (citus && (values.scale || values.http || values.page)) throw new UsageError('--citus measures one size (--events) without HTTP or page loads: drop --scale, --http and --page');
   return {
-    sizes: [...new Set(sizes)].sort((a, b) => a - b), iterations, http: !values['no-http'],
+    sizes: [...new Set(sizes)].sort((a, b) => a - b), iterations, http: !values['no-http'] && !citus, citus,
     page: values.page ?? false, keep: values.keep ?? false, reset: values.reset ?? false, yes: values.yes ?? false,
   };
 }
@@ -72,6 +87,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  if (options.citus) return sideBySide(options);
   const loadStart = loadAverage();
   const log = (line: string) => console.error(line);
   const database = await openBenchDatabase({ keep: options.keep, reset: options.reset, yes: options.yes, log });
@@ -116,6 +132,62 @@ async function main(): Promise<number> {
   } finally {
     await server?.stop();
     await client.end().catch(() => {});
+    await database.close();
+  }
+}
+
+/** --citus: one Postgres and a Citus cluster with the same rows, measured side by side. */
+async function sideBySide(options: Options): Promise<number> {
+  const loadStart = loadAverage();
+  const log = (line: string) => console.error(line);
+  const events = options.sizes[0] ?? 1_000_000;
+  const database = await openBenchDatabase({ keep: options.keep, reset: options.reset, yes: options.yes, log });
+  const single = new pg.Client({ connectionString: database.url });
+  let cluster: BenchCluster | undefined;
+  let coordinator: pg.Client | undefined;
+  // A local cluster runs as separate server processes: stop them on Ctrl-C too.
+  const interrupted = () => {
+    void Promise.allSettled([cluster?.close(), database.close()]).then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    cluster = await openBenchCluster({ reset: options.reset, yes: options.yes, log });
+    coordinator = new pg.Client({ connectionString: cluster.url });
+    await Promise.all([single.connect(), coordinator.connect()]);
+    const seedBar = progress('seeding email_events'.padEnd(24), events);
+    const seeded = await growTo(single, events, { step: 0, onProgress: (n) => seedBar.update(n), warn: log });
+    seedBar.finish(seeded.seconds ? `(${seeded.seconds} s)` : '(already there)');
+    const copyBar = progress('copying to Citus'.padEnd(24), seeded.events);
+    const copyStart = Date.now();
+    await copyRawRows(single, coordinator, '', (n) => copyBar.update(n));
+    const copySeconds = Math.round((Date.now() - copyStart) / 100) / 10;
+    copyBar.finish(`(${copySeconds} s)`);
+    const iterations = options.iterations ?? (seeded.events > 3_000_000 ? 7 : seeded.events > 1_500_000 ? 12 : 20);
+    log(`\n── ${seeded.events.toLocaleString('en-US')} events on one Postgres and on Citus (${iterations} samples per read) ──`);
+    const result = await measureSideBySide({
+      sides: { single: { url: database.url, client: single }, citus: { url: cluster.url, client: coordinator } },
+      seeded, copySeconds, iterations,
+    });
+    const postgres = String((await single.query('show server_version')).rows[0].server_version);
+    const file = {
+      date: new Date().toISOString(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      note: CLUSTER_NOTE,
+      single: { database: database.kind, postgres },
+      cluster: { database: cluster.kind, ...(await clusterVersions(coordinator)) },
+      machine: machine(postgres, loadStart),
+      results: [result],
+    };
+    printSideBySide(file);
+    const written = writeCitusResults(file);
+    console.log(`\nResults: ${written.map((f) => path.relative(PROJECT_ROOT, f)).join(', ')}`);
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
+    await Promise.allSettled([single.end(), coordinator?.end()]);
+    await cluster?.close();
     await database.close();
   }
 }

@@ -117,10 +117,15 @@ async function insertThroughput(client: pg.ClientBase, o: WriteOptions, sizes: W
     [column('workspace_id'), column('campaign_name'), column('contact_email'), column('event_type'), column('email_number'), column('event_ts')]);
   const singles = (await client.query(`select workspace_id, campaign_name, contact_email, event_type, email_number, event_ts
     from bench_rows limit $1`, [sizes.throughputSingles])).rows as Array<Record<string, unknown>>;
+  const citus = (await client.query(`select exists (select 1 from pg_extension where extname = 'citus') as citus`)).rows[0].citus === true;
   const once = async (triggers: boolean, batch: boolean) => {
     await client.query('begin');
     try {
-      if (!triggers) await client.query('alter table public.email_events disable trigger user');
+      if (!triggers) {
+        // Citus refuses trigger DDL on a distributed table unless told (then it applies it to every shard).
+        if (citus) await client.query('set local citus.enable_unsafe_triggers = on');
+        await client.query('alter table public.email_events disable trigger user');
+      }
       return await timeIt(async () => {
         if (batch) {
           await client.query(`insert into public.email_events (workspace_id, campaign_name, contact_email, event_type, email_number, event_ts)
@@ -161,47 +166,74 @@ async function insertThroughput(client: pg.ClientBase, o: WriteOptions, sizes: W
  * The dashboard (30 days and 365 days, all campaigns; in-process) from live, mv and raw, interleaved,
  * with 0, 10,000 and 100,000 new events pending (written, not yet refreshed); live must equal raw.
  */
-export async function liveSection(url: string, client: pg.ClientBase, target: Target, o: WriteOptions & { iterations: number; sizes: WriteSizes; step: () => void }) {
-  const store = createPostgresStore({ connectionString: url, max: 2 });
+export async function liveSection(url: string, client: pg.ClientBase, target: Target, o: LiveOptions) {
+  const [result] = await liveSections([{ url, client }], target, o);
+  if (!result) throw new Error('no live result');
+  return result;
+}
+
+type LiveOptions = WriteOptions & { iterations: number; sizes: WriteSizes; step: () => void };
+
+/**
+ * The same on several databases holding the same rows (bench --citus), sample by sample in turn:
+ * live, mv, raw on the first, then on the next, so every database sees the same machine load.
+ */
+export async function liveSections(databases: Array<{ url: string; client: pg.ClientBase }>, target: Target, o: LiveOptions) {
+  const dbs = databases.map((db) => ({ ...db, store: createPostgresStore({ connectionString: db.url, max: 2 }), levels: [] as LiveLevel[] }));
   try {
-    await refresh(store);
-    const out = [];
+    for (const db of dbs) await refresh(db.store);
     let pending = 0;
     for (const level of o.sizes.livePending) {
-      if (level > pending) await insertRecent(client, level - pending, 5000 + level, o);
+      if (level > pending) for (const db of dbs) await insertRecent(db.client, level - pending, 5000 + level, o);
       pending = level;
       for (const shape of [API_SHAPES[0], API_SHAPES[2]]) {
         if (!shape) continue;
-        const rawCalls = tolerateTimeouts(() => readDashboard(store, OPEN_READER, queryFor(target, shape, 'raw')));
-        const call = (source: DashboardSource) => (source === 'raw' ? rawCalls.call() : readDashboard(store, OPEN_READER, queryFor(target, shape, source)));
-        const figures = async (source: DashboardSource) => {
-          const answer = await call(source);
-          if (!answer) return 'timed out';
-          if (answer.kind !== 'data') throw new Error('not modified without an ETag');
-          const { source: _s, freshness: _f, ...rest } = answer.body;
-          return JSON.stringify(rest);
-        };
-        // live against raw computed now (a raw read past the time limit is compared as the raw SQL of
-        // the same function would answer it: without a limit, in this session).
-        const liveFigures = await figures('live');
-        const rawFigures = await figures('raw');
-        const sameAnswer = rawFigures === 'timed out' ? await sameAsUnlimitedRaw(client, target, shape, liveFigures) : liveFigures === rawFigures;
-        const samples: Record<DashboardSource, number[]> = { live: [], mv: [], raw: [] };
-        for (const source of ['live', 'mv', 'raw'] as const) await call(source);
+        const readers = [];
+        for (const db of dbs) {
+          const rawCalls = tolerateTimeouts(() => readDashboard(db.store, OPEN_READER, queryFor(target, shape, 'raw')));
+          const call = (source: DashboardSource) => (source === 'raw' ? rawCalls.call() : readDashboard(db.store, OPEN_READER, queryFor(target, shape, source)));
+          const figures = async (source: DashboardSource) => {
+            const answer = await call(source);
+            if (!answer) return 'timed out';
+            if (answer.kind !== 'data') throw new Error('not modified without an ETag');
+            const { source: _s, freshness: _f, ...rest } = answer.body;
+            return JSON.stringify(rest);
+          };
+          // live against raw computed now (a raw read past the time limit is compared as the raw SQL of
+          // the same function would answer it: without a limit, in this session).
+          const liveFigures = await figures('live');
+          const rawFigures = await figures('raw');
+          const sameAnswer = rawFigures === 'timed out' ? await sameAsUnlimitedRaw(db.client, target, shape, liveFigures) : liveFigures === rawFigures;
+          for (const source of ['live', 'mv', 'raw'] as const) await call(source);
+          readers.push({ db, call, rawCalls, sameAnswer, samples: { live: [], mv: [], raw: [] } as Record<DashboardSource, number[]> });
+        }
         for (let i = 0; i < o.iterations; i++) {
-          for (const source of ['live', 'mv', 'raw'] as const) samples[source].push(await timeIt(() => call(source)));
+          for (const reader of readers) {
+            for (const source of ['live', 'mv', 'raw'] as const) reader.samples[source].push(await timeIt(() => reader.call(source)));
+          }
           o.step();
         }
-        const [live, mv, raw] = [summarize(samples.live), summarize(samples.mv), summarize(samples.raw)];
-        out.push({ pending: level, shape: shape.name, live, mv, raw, same_answer: sameAnswer,
-          live_over_mv: round(live.median / mv.median, 2), raw_over_live: round(raw.median / live.median, 1), raw_timeouts: rawCalls.timeouts() });
+        for (const { db, samples, sameAnswer, rawCalls } of readers) {
+          const [live, mv, raw] = [summarize(samples.live), summarize(samples.mv), summarize(samples.raw)];
+          db.levels.push({ pending: level, shape: shape.name, live, mv, raw, same_answer: sameAnswer,
+            live_over_mv: round(live.median / mv.median, 2), raw_over_live: round(raw.median / live.median, 1), raw_timeouts: rawCalls.timeouts() });
+        }
       }
     }
-    const drained = await refresh(store);
-    return { levels: out, refresh_after_pending: { pending, ms: drained.duration_ms, buckets: drained.buckets, rows_changed: drained.rows_changed } };
+    const results = [];
+    for (const db of dbs) {
+      const drained = await refresh(db.store);
+      results.push({ levels: db.levels, refresh_after_pending: { pending, ms: drained.duration_ms, buckets: drained.buckets, rows_changed: drained.rows_changed } });
+    }
+    return results;
   } finally {
-    await store.close();
+    await Promise.all(dbs.map((db) => db.store.close()));
   }
+}
+
+interface LiveLevel {
+  pending: number; shape: string; live: Timing; mv: Timing; raw: Timing; same_answer: boolean;
+  live_over_mv: number; raw_over_live: number; raw_timeouts: number;
 }
 
 /** live's figures against dashboard_aggregate(…, 'raw') run with no statement_timeout, for a range whose raw read passes the limit. */

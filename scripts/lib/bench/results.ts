@@ -67,6 +67,46 @@ export const resultsFileSchema = z.object({
 });
 export type ResultsFile = z.infer<typeof resultsFileSchema>;
 
+// npm run bench -- --citus: the same sections on one Postgres and on a Citus cluster holding the same rows.
+const sideSchema = z.object({
+  refresh: sizeResultSchema.shape.refresh,
+  incremental: sizeResultSchema.shape.incremental.unwrap(),
+  live: sizeResultSchema.shape.live.unwrap(),
+});
+export type SideResult = z.infer<typeof sideSchema>;
+
+export const clusterComparisonSchema = z.object({
+  events: z.number().int(),
+  llm_calls: z.number().int(),
+  seed_seconds: z.number(),
+  /** Seconds to copy the single node's rows onto the cluster (through the coordinator). */
+  copy_seconds: z.number(),
+  iterations: z.number().int(),
+  /** Events each write case adds (the incremental and live sections). */
+  write_sizes: z.object({ batch: z.number().int(), backfill: z.number().int(), throughputBatch: z.number().int(),
+    throughputSingles: z.number().int(), livePending: z.array(z.number().int()) }),
+  target: sizeResultSchema.shape.target,
+  /** Dashboard answers (every API shape; mv, live, raw) of the cluster against the single node's, after the first full rebuild. */
+  answers: z.object({ compared: z.number().int(), equal: z.number().int(), differing: z.array(z.string()) }),
+  single: sideSchema,
+  citus: sideSchema,
+  load_average_before: z.array(z.number()),
+  load_average_after: z.array(z.number()),
+});
+export type ClusterComparison = z.infer<typeof clusterComparisonSchema>;
+
+export const citusResultsFileSchema = z.object({
+  date: z.string(),
+  command: z.string(),
+  /** What the figures can and cannot say on this machine. */
+  note: z.string(),
+  single: z.object({ database: z.enum(['embedded', 'DATABASE_URL']), postgres: z.string() }),
+  cluster: z.object({ database: z.enum(['local', 'CITUS_DATABASE_URL']), postgres: z.string(), citus: z.string(), workers: z.number().int() }),
+  machine: machineSchema,
+  results: z.array(clusterComparisonSchema).min(1),
+});
+export type CitusResultsFile = z.infer<typeof citusResultsFileSchema>;
+
 /** `<date>-<events>` for one size, `<date>-scale` for several. */
 export function resultsBaseName(file: ResultsFile): string {
   const day = file.date.slice(0, 10);
@@ -75,10 +115,19 @@ export function resultsBaseName(file: ResultsFile): string {
 
 /** Validates and writes the JSON (and the SVG, when given); returns the paths written. */
 export function writeResults(file: ResultsFile, options: { dir?: string; svg?: string } = {}): string[] {
+  return writeFiles(resultsBaseName(file), resultsFileSchema.parse(file), options);
+}
+
+/** `<date>-citus-<events>.json`, validated. */
+export function writeCitusResults(file: CitusResultsFile, options: { dir?: string } = {}): string[] {
+  return writeFiles(`${file.date.slice(0, 10)}-citus-${file.results[0]?.events ?? 0}`, citusResultsFileSchema.parse(file), options);
+}
+
+function writeFiles(name: string, json: unknown, options: { dir?: string; svg?: string }): string[] {
   const dir = options.dir ?? RESULTS_DIR;
   fs.mkdirSync(dir, { recursive: true });
-  const base = path.join(dir, resultsBaseName(file));
-  fs.writeFileSync(`${base}.json`, `${JSON.stringify(resultsFileSchema.parse(file), null, 2)}\n`);
+  const base = path.join(dir, name);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
   const written = [`${base}.json`];
   if (options.svg) {
     fs.writeFileSync(`${base}.svg`, options.svg);

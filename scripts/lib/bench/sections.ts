@@ -38,11 +38,7 @@ export interface SizeOptions {
 export async function measureSize(options: SizeOptions): Promise<SizeResult> {
   const { url, client, iterations } = options;
   const loadBefore = loadAverage();
-  const bar = (label: string, total: number): Progress & { step: () => void } => {
-    let done = 0;
-    const inner = options.quiet ? { update: () => {}, finish: () => {} } : progress(label.padEnd(24), total);
-    return { ...inner, step: () => inner.update(++done) };
-  };
+  const bar = (label: string, total: number) => sectionBar(label, total, options.quiet);
 
   // The seeded rows are all pending: a full rebuild brings the views up to date (and is measured).
   const runs = options.refreshRuns ?? (options.seeded.events > 3_000_000 ? 1 : 2);
@@ -89,6 +85,13 @@ export async function measureSize(options: SizeOptions): Promise<SizeResult> {
     refresh, spec_sql: spec, shapes_sql: shapes, api_in_process: api, api_http: http, refresh_under_load: underLoad,
     incremental, live, page_load: page, load_average_before: loadBefore, load_average_after: loadAverage(),
   };
+}
+
+/** A progress bar for one section, advanced one step at a time; silent when quiet. */
+export function sectionBar(label: string, total: number, quiet = false): Progress & { step: () => void } {
+  let done = 0;
+  const inner = quiet ? { update: () => {}, finish: () => {} } : progress(label.padEnd(24), total);
+  return { ...inner, step: () => inner.update(++done) };
 }
 
 export function loadAverage(): number[] {
