@@ -4,19 +4,20 @@
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { AccountBar } from '@/components/AccountBar';
-import { DashboardView, type DashboardInitial } from '@/components/DashboardView';
+import { Dashboard, type DashboardInitial } from './Dashboard';
 import { ErrorBanner } from '@/components/ErrorBanner';
 import { authenticate } from '@/lib/auth/access';
 import { pageCredentials } from '@/lib/auth/next';
 import { devSignInEnabled } from '@/lib/auth/session';
-import { listWorkspacesFor, readDashboard } from '@/lib/dashboard/aggregate';
+import { readDashboard } from '@/lib/dashboard/read';
+import { readWorkspaces } from '@/lib/dashboard/workspaces';
 import { previousPeriod } from '@/lib/dashboard/days';
 import { resolveFilters } from '@/lib/dashboard/filters';
 import { pickLocale } from '@/lib/dashboard/locale';
 import { getStore } from '@/lib/db';
 import { isStoreUnavailableError } from '@/lib/db/store';
 import { env } from '@/lib/env';
-import { logEvent } from '@/lib/http/respond';
+import { logEvent } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
 
@@ -38,14 +39,14 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   const store = getStore();
   let initial: DashboardInitial;
   try {
-    const workspaces = await listWorkspacesFor(store, reader);
+    const workspaces = await readWorkspaces(store, reader);
     const { DASHBOARD_SOURCE, STALE_AFTER_SECONDS } = env();
     const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), DASHBOARD_SOURCE);
     initial = { query, notices, workspaces, renderedAt: Date.now(), locale, staleAfterSeconds: STALE_AFTER_SECONDS };
     if (query) {
       const [current, previous] = await Promise.all([
         readDashboard(store, reader, query),
-        readDashboard(store, reader, { ...query, ...previousPeriod(query) }),
+        readDashboard(store, reader, { ...query, ...previousPeriod(query), range: null }),
       ]);
       if (current.kind === 'data') initial.current = current.body;
       if (previous.kind === 'data') initial.previous = previous.body;
@@ -66,7 +67,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   return (
     <>
       {account}
-      <DashboardView initial={{ ...initial, signedIn: reader.kind === 'user' }} />
+      <Dashboard initial={{ ...initial, signedIn: reader.kind === 'user' }} />
     </>
   );
 }

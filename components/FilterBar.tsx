@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { presetOf, presetRange, RANGE_PRESETS } from '@/lib/dashboard/filters';
-import { rangeProblem } from '@/lib/dashboard/days';
+import { RELATIVE_RANGES, rangeProblem } from '@/lib/dashboard/days';
+import { withRelativeRange } from '@/lib/dashboard/filters';
 import type { DashboardQuery } from '@/lib/dashboard/query';
 import type { WorkspacesResponse } from '@/lib/dashboard/response';
 
@@ -14,7 +14,6 @@ interface Props {
 /** Workspace, campaign and date range: every control a native, labelled, keyboard-reachable one. */
 export function FilterBar({ query, workspaces, onChange }: Props) {
   const workspace = workspaces.find((w) => w.workspace_id === query.workspace_id);
-  const active = presetOf(query);
   const [from, setFrom] = useState(query.from);
   const [to, setTo] = useState(query.to);
   useEffect(() => {
@@ -26,7 +25,7 @@ export function FilterBar({ query, workspaces, onChange }: Props) {
   return (
     <form className="filters" aria-label="Filters" onSubmit={(event) => {
       event.preventDefault();
-      if (!customProblem) onChange({ ...query, from, to });
+      if (!customProblem) onChange({ ...query, from, to, range: null });
     }}>
       <label>
         <span>Workspace</span>
@@ -44,9 +43,9 @@ export function FilterBar({ query, workspaces, onChange }: Props) {
         </select>
       </label>
       <div className="presets" role="group" aria-label="Date range presets">
-        {RANGE_PRESETS.map((preset) => (
-          <button key={preset.id} type="button" aria-pressed={active === preset.id} data-testid={`preset-${preset.id}`}
-            onClick={() => onChange({ ...query, ...presetRange(preset.days) })}>
+        {RELATIVE_RANGES.map((preset) => (
+          <button key={preset.id} type="button" aria-pressed={query.range === preset.id} data-testid={`preset-${preset.id}`}
+            title={preset.title} onClick={() => onChange(withRelativeRange(query, preset.id))}>
             {preset.label}
           </button>
         ))}
@@ -54,7 +53,7 @@ export function FilterBar({ query, workspaces, onChange }: Props) {
       <div className="custom-range">
         <label><span>From</span><input type="date" value={from} max={to} onChange={(e) => setFrom(e.target.value)} data-testid="filter-from" /></label>
         <label><span>To</span><input type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} data-testid="filter-to" /></label>
-        <button type="submit" disabled={customProblem !== null || (from === query.from && to === query.to)} title={customProblem ?? undefined}>Apply</button>
+        <button type="submit" disabled={customProblem !== null || (query.range === null && from === query.from && to === query.to)} title={customProblem ?? undefined}>Apply</button>
       </div>
     </form>
   );

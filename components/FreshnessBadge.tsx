@@ -2,9 +2,7 @@
 import { useEffect, useState } from 'react';
 import { formatAge } from '@/lib/dashboard/format';
 import type { DashboardSource, FreshnessRow } from '@/lib/dashboard/response';
-
-/** The spec's alert threshold: views older than this are stale (the server's STALE_AFTER_SECONDS). */
-export const STALE_AFTER_SECONDS = 600;
+import { DEFAULT_STALE_AFTER_SECONDS, describeInterval, REFRESH_EVERY_SECONDS } from '@/lib/freshness';
 
 /**
  * The age of the oldest view, from the moment its data is current as of (so it keeps counting
@@ -27,7 +25,7 @@ export function oldestAgeSeconds(freshness: FreshnessRow[], now: number): number
 export function FreshnessBadge(props: {
   freshness: FreshnessRow[]; source: DashboardSource; initialNow: number; clockOffsetMs?: number; staleAfterSeconds?: number;
 }) {
-  const { freshness, source, initialNow, clockOffsetMs = 0, staleAfterSeconds = STALE_AFTER_SECONDS } = props;
+  const { freshness, source, initialNow, clockOffsetMs = 0, staleAfterSeconds = DEFAULT_STALE_AFTER_SECONDS } = props;
   const [now, setNow] = useState(initialNow);
   useEffect(() => {
     const tick = () => setNow(Date.now() - clockOffsetMs);
@@ -55,7 +53,7 @@ export function FreshnessBadge(props: {
       <span className="dot" aria-hidden="true" /> {never ? 'Views not refreshed yet' : `Data as of ${formatAge(age)}`}
       {stale ? <span className="freshness-note"> · {never
         ? 'run a refresh (npm run refresh or POST /api/admin/refresh-views) to fill them.'
-        : 'the views refresh every 5 minutes; this is older, so the scheduled refresh may be failing.'}</span> : null}
+        : `the views refresh every ${describeInterval(REFRESH_EVERY_SECONDS)}; this is older, so the scheduled refresh may be failing.`}</span> : null}
     </div>
   );
 }

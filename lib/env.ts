@@ -2,6 +2,7 @@
 // fails with a message naming it.
 import { z } from 'zod';
 import { ERROR_KIND, errorKind } from './errors';
+import { DEFAULT_STALE_AFTER_SECONDS } from './freshness';
 
 const secret = (name: string) =>
   z.string().min(32, `${name} must be at least 32 characters (generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")`);
@@ -16,7 +17,7 @@ const schema = z
     MATERIALIZED_VIEWS_REFRESH_TOKEN: z.preprocess(emptyAsUndefined, secret('MATERIALIZED_VIEWS_REFRESH_TOKEN').optional()),
     CRON_SECRET: z.preprocess(emptyAsUndefined, secret('CRON_SECRET').optional()),
     DASHBOARD_SOURCE: z.preprocess(emptyAsUndefined, z.enum(['mv', 'raw', 'live'], 'DASHBOARD_SOURCE must be "mv", "raw" or "live"').default('mv')),
-    STALE_AFTER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive('STALE_AFTER_SECONDS must be a positive whole number').default(600)),
+    STALE_AFTER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive('STALE_AFTER_SECONDS must be a positive whole number').default(DEFAULT_STALE_AFTER_SECONDS)),
     // Sign-in (Supabase Auth). Access tokens are verified locally: with the project's signing keys
     // (JWKS under SUPABASE_URL) and/or the legacy shared secret (HS256).
     SUPABASE_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'SUPABASE_JWT_SECRET looks too short (Settings → API → JWT secret of the project)').optional()),

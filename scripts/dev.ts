@@ -22,6 +22,7 @@ import { DEMO_WORKSPACES, seedDemoData } from './lib/demo-data';
 import { addMember } from './lib/members';
 import { assertMigrated, PROJECT_ROOT } from './lib/migrate';
 import { progress } from './lib/progress';
+import { REFRESH_EVERY_SECONDS } from '../lib/freshness';
 
 const HELP = `Usage: npm run dev -- [options]
 
@@ -39,7 +40,7 @@ Options:
   --port N          port of the web server (default 3000)
   --events N        demo events loaded on first start of the embedded database (default 200000)
   --no-seed         don't load demo data
-  --refresh-every S seconds between view refreshes (default 300, as the production cron)
+  --refresh-every S seconds between view refreshes (default ${REFRESH_EVERY_SECONDS}, as the production cron)
   --help            show this help`;
 
 const log = (line: string) => console.log(`[dev] ${line}`);
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '3000' },
       events: { type: 'string', default: '200000' },
       'no-seed': { type: 'boolean', default: false },
-      'refresh-every': { type: 'string', default: '300' },
+      'refresh-every': { type: 'string', default: String(REFRESH_EVERY_SECONDS) },
       help: { type: 'boolean', default: false },
     },
   });

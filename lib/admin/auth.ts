@@ -1,6 +1,7 @@
-// Who may refresh the views. One helper, failing closed: an operator's x-refresh-token
+// Who may refresh the views, failing closed: an operator's x-refresh-token
 // (MATERIALIZED_VIEWS_REFRESH_TOKEN) or Vercel Cron's "Authorization: Bearer <CRON_SECRET>".
-// Secrets are compared in constant time and never logged.
+// Secrets are compared in constant time and never logged. This module only gives verdicts; the
+// route maps each to its HTTP answer.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 export interface RefreshSecrets {
@@ -49,4 +50,33 @@ export function authenticateRefresh(headers: Headers, secrets: RefreshSecrets): 
 /** Vercel Cron identifies itself; without credentials it must fail loudly, not read freshness. */
 export function isVercelCron(headers: Headers): boolean {
   return (headers.get('user-agent') ?? '').startsWith('vercel-cron/');
+}
+
+/** What a call of the refresh endpoint may do. */
+export type RefreshVerdict =
+  | { kind: 'refresh'; via: 'refresh-token' | 'cron-secret' }
+  /** GET without credentials, not from Vercel Cron: it may read freshness, never refresh. */
+  | { kind: 'report-freshness' }
+  /** The server cannot check any credential (it never refreshes unauthenticated): say which variable to set. */
+  | { kind: 'not-configured'; message: string; vercelCron: boolean }
+  /** Wrong or missing credentials; `presented` names the headers (never their values). */
+  | { kind: 'unauthorized'; presented: string[]; vercelCron: boolean };
+
+export function refreshVerdict(method: 'GET' | 'POST', headers: Headers, secrets: RefreshSecrets): RefreshVerdict {
+  const caller = authenticateRefresh(headers, secrets);
+  if (caller.outcome === 'authorized') return { kind: 'refresh', via: caller.via === 'cron-secret' ? 'cron-secret' : 'refresh-token' };
+  const vercelCron = isVercelCron(headers);
+  // A wrong bearer, or Vercel Cron without one, is refused: never downgraded to a freshness read.
+  if (method === 'GET' && caller.outcome === 'anonymous' && !vercelCron) return { kind: 'report-freshness' };
+  let message: string | undefined;
+  if (caller.outcome === 'not-configured') {
+    message = `Refresh is disabled: set ${caller.variable} on the server.`;
+  } else if (caller.outcome === 'anonymous' && !secrets.refreshToken && !secrets.cronSecret) {
+    message = 'Refresh is disabled: set MATERIALIZED_VIEWS_REFRESH_TOKEN (and CRON_SECRET for Vercel Cron) on the server.';
+  } else if (caller.outcome === 'anonymous' && vercelCron && !secrets.cronSecret) {
+    // Vercel sends no bearer when the project has no CRON_SECRET: fail where the cron's logs show it.
+    message = 'Vercel Cron cannot refresh: set CRON_SECRET on the server.';
+  }
+  if (message) return { kind: 'not-configured', message, vercelCron };
+  return { kind: 'unauthorized', presented: ['x-refresh-token', 'authorization'].filter((name) => headers.has(name)), vercelCron };
 }

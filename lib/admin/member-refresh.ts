@@ -1,10 +1,10 @@
 // "Refresh now" on the page: a signed-in admin of a workspace may run the same refresh as the cron,
 // through the server (the refresh token never reaches the browser).
 import type { Reader } from '../auth/access';
-import { workspaceNotFound } from '../dashboard/aggregate';
 import type { DatabaseStore } from '../db/store';
-import { HttpError, badRequest, logEvent } from '../http/respond';
-import { refreshNow, type RefreshAnswer } from './refresh-service';
+import { badRequest } from '../http/errors';
+import { logEvent } from '../log';
+import { refreshNow, type RefreshOutcome } from './refresh-service';
 
 export type WorkspaceRole = 'viewer' | 'admin';
 
@@ -27,16 +27,22 @@ export function parseRefreshTarget(url: string): string {
   return workspaceId;
 }
 
-export async function refreshAsWorkspaceAdmin(store: DatabaseStore, reader: Reader, workspaceId: string): Promise<RefreshAnswer> {
-  if (reader.kind === 'open') {
-    throw new HttpError(403, 'Refreshing from the page needs sign-in (DASHBOARD_AUTH is off); use POST /api/admin/refresh-views with the refresh token.');
-  }
+/** What the page's "Refresh now" did, or why a signed-in reader may not. */
+export type MemberRefreshOutcome =
+  | RefreshOutcome
+  /** Open mode (DASHBOARD_AUTH=off): there is no member to check; use the token endpoint. */
+  | { kind: 'needs-sign-in' }
+  | { kind: 'not-member' }
+  | { kind: 'not-admin' };
+
+export async function refreshAsWorkspaceAdmin(store: DatabaseStore, reader: Reader, workspaceId: string): Promise<MemberRefreshOutcome> {
+  if (reader.kind === 'open') return { kind: 'needs-sign-in' };
   const role = await memberRole(store, reader.userId, workspaceId);
-  if (role === null) throw workspaceNotFound();
+  if (role === null) return { kind: 'not-member' };
   if (role !== 'admin') {
     logEvent('warn', 'views_refresh_forbidden', { user_id: reader.userId, workspace_id: workspaceId, role });
-    throw new HttpError(403, 'Only workspace admins can refresh the views.');
+    return { kind: 'not-admin' };
   }
   logEvent('info', 'views_refresh_requested', { via: 'workspace-admin', user_id: reader.userId, workspace_id: workspaceId });
-  return refreshNow(store, { outcome: 'authorized', via: 'workspace-admin' });
+  return refreshNow(store, 'workspace-admin');
 }

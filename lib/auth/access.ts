@@ -4,7 +4,8 @@
 // the same round trip as the read (see supabase/migrations/*_workspace_members.sql).
 import { parseCookieHeader } from '@supabase/ssr';
 import { env as currentEnv, type Env } from '../env';
-import { HttpError, logEvent } from '../http/respond';
+import { HttpError } from '../http/errors';
+import { logEvent } from '../log';
 import { sessionAccessToken, sessionProject, type CookieJar } from './session';
 import { verifyAccessToken } from './tokens';
 

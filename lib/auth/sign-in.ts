@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { env as currentEnv, type Env } from '../env';
-import { logEvent } from '../http/respond';
+import { logEvent } from '../log';
 import { credentialsFromRequest } from './access';
 import { devSignInEnabled, sessionCookies, sessionProject, supabaseFor, type SessionProject } from './session';
 

@@ -1,9 +1,14 @@
-// UTC calendar-day arithmetic for the page (YYYY-MM-DD strings), free of server imports so the
-// browser bundle stays lean. The limits mirror the API contract (ARCHITECTURE.md): ranges are
-// inclusive, at most 366 days, 30 days ending today by default.
+// UTC calendar days (YYYY-MM-DD strings) and the ranges the dashboard speaks of: free of server
+// imports, so the page and the API share one definition. The limits mirror the API contract
+// (ARCHITECTURE.md): ranges are inclusive, at most 366 days, 30 days ending today by default.
 export const MAX_SPAN_DAYS = 366;
 export const DEFAULT_SPAN_DAYS = 30;
 const DAY_MS = 86_400_000;
+
+export interface DayRange {
+  from: string;
+  to: string;
+}
 
 export function toDay(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -17,16 +22,25 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
-/** A real calendar day written YYYY-MM-DD (2025-02-30 is not one). */
+/** The same day `months` months earlier or later, clamped to the month's last day (Mar 31 − 1 month = Feb 28). */
+export function addMonths(day: string, months: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(year, month - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  first.setUTCDate(Math.min(date, last));
+  return toDay(first);
+}
+
+/** A real calendar day written YYYY-MM-DD (2025-02-30 is not one), in the years Postgres and we agree on. */
 export function isDay(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const [year, month, day] = value.split('-').map(Number) as [number, number, number];
   const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && year >= 1900;
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && year >= 1900 && year <= 9999;
 }
 
 /** The period of the same length just before [from, to] (for period-over-period change). */
-export function previousPeriod(range: { from: string; to: string }): { from: string; to: string } {
+export function previousPeriod(range: DayRange): DayRange {
   const length = daysBetween(range.from, range.to) + 1;
   return { from: addDays(range.from, -length), to: addDays(range.from, -1) };
 }
@@ -38,4 +52,36 @@ export function rangeProblem(from: string, to: string): string | null {
   if (from > to) return 'the start is after the end';
   if (daysBetween(from, to) + 1 > MAX_SPAN_DAYS) return `it spans more than ${MAX_SPAN_DAYS} days`;
   return null;
+}
+
+/**
+ * Ranges relative to today (UTC), for addresses that keep their meaning: a link to `range=30d` shows
+ * the last 30 days whenever it is opened, and an open tab moves past midnight with it. Each ends
+ * today; `12m` starts the day after the same date a year ago, `mtd` on the 1st, `ytd` on January 1st.
+ */
+export const RELATIVE_RANGES = [
+  { id: '7d', label: '7d', title: 'the last 7 days' },
+  { id: '30d', label: '30d', title: 'the last 30 days' },
+  { id: '90d', label: '90d', title: 'the last 90 days' },
+  { id: '12m', label: '12m', title: 'the last 12 months' },
+  { id: 'mtd', label: 'MTD', title: 'this month so far' },
+  { id: 'ytd', label: 'YTD', title: 'this year so far' },
+] as const;
+export type RelativeRange = (typeof RELATIVE_RANGES)[number]['id'];
+export const RELATIVE_RANGE_IDS = RELATIVE_RANGES.map((r) => r.id) as [RelativeRange, ...RelativeRange[]];
+
+export function isRelativeRange(value: string): value is RelativeRange {
+  return (RELATIVE_RANGE_IDS as readonly string[]).includes(value);
+}
+
+/** The days a relative range covers on the UTC day `today`. */
+export function resolveRelativeRange(range: RelativeRange, today: string): DayRange {
+  switch (range) {
+    case '7d': return { from: addDays(today, -6), to: today };
+    case '30d': return { from: addDays(today, -29), to: today };
+    case '90d': return { from: addDays(today, -89), to: today };
+    case '12m': return { from: addDays(addMonths(today, -12), 1), to: today };
+    case 'mtd': return { from: `${today.slice(0, 8)}01`, to: today };
+    case 'ytd': return { from: `${today.slice(0, 5)}01-01`, to: today };
+  }
 }

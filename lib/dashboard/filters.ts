@@ -2,7 +2,7 @@
 // default with a notice when the URL holds something unusable. Used by the server render and
 // the browser alike, so both agree on what a URL means.
 // Pure (no server imports): the browser bundle includes it.
-import { addDays, DEFAULT_SPAN_DAYS, daysBetween, isDay, rangeProblem, toDay } from './days';
+import { addDays, DEFAULT_SPAN_DAYS, isDay, isRelativeRange, rangeProblem, resolveRelativeRange, toDay, type DayRange, type RelativeRange } from './days';
 import type { DashboardQuery } from './query';
 import type { WorkspacesResponse } from './response';
 
@@ -10,13 +10,6 @@ export interface Filters {
   query: DashboardQuery | null;
   notices: string[];
 }
-
-export const RANGE_PRESETS = [
-  { id: '7d', label: '7d', days: 7 },
-  { id: '30d', label: '30d', days: 30 },
-  { id: '90d', label: '90d', days: 90 },
-  { id: '12m', label: '12m', days: 365 },
-] as const;
 
 type Params = Record<string, string | string[] | undefined>;
 
@@ -44,22 +37,32 @@ export function resolveFilters(
     notices.push(`Campaign “${campaign.slice(0, 80)}” is not in ${workspace.workspace_id}; showing all campaigns.`);
     campaign = null;
   }
-  const range = resolveRange(single(params, 'from'), single(params, 'to'), today);
+  const range = resolveRange(single(params, 'range'), single(params, 'from'), single(params, 'to'), today);
   if (range.notice) notices.push(range.notice);
-  return { query: { workspace_id: workspace.workspace_id, from: range.from, to: range.to, campaign, source: defaultSource }, notices };
+  return { query: { workspace_id: workspace.workspace_id, from: range.from, to: range.to, range: range.range, campaign, source: defaultSource }, notices };
 }
 
-/** The range in the address, with the API's defaults; an unusable one becomes the last 30 days. */
-function resolveRange(from: string | undefined, to: string | undefined, now: Date): { from: string; to: string; notice?: string } {
+type ResolvedRange = { from: string; to: string; range: RelativeRange | null; notice?: string };
+
+/**
+ * The range in the address: a relative one (range=30d) or explicit days with the API's defaults;
+ * none, or an unusable one, is the last 30 days, kept relative.
+ */
+function resolveRange(relative: string | undefined, from: string | undefined, to: string | undefined, now: Date): ResolvedRange {
   const today = toDay(now);
-  const fallback = { from: addDays(today, -(DEFAULT_SPAN_DAYS - 1)), to: today };
+  const fallback = { ...resolveRelativeRange('30d', today), range: '30d' as const };
+  if (relative !== undefined) {
+    if (!isRelativeRange(relative)) return { ...fallback, notice: unusable(`“${relative.slice(0, 40)}” is not a range like 30d`) };
+    const notice = from || to ? 'The address gives both a range and dates; showing the range.' : undefined;
+    return { ...resolveRelativeRange(relative, today), range: relative, notice };
+  }
   if (!from && !to) return fallback;
   const malformed = [from, to].find((day) => day && !isDay(day));
   if (malformed) return { ...fallback, notice: unusable(`“${malformed.slice(0, 40)}” is not a date like 2025-11-01`) };
   const end = to || (from && from > today ? from : today);
   const start = from || addDays(end, -(DEFAULT_SPAN_DAYS - 1));
   const problem = rangeProblem(start, end);
-  if (problem === null) return { from: start, to: end };
+  if (problem === null) return { from: start, to: end, range: null };
   return { ...fallback, notice: unusable(problem) };
 }
 
@@ -67,28 +70,25 @@ function unusable(problem: string): string {
   return `The date range in the address was not usable (${problem}); showing the last ${DEFAULT_SPAN_DAYS} days.`;
 }
 
-/** The URL search string for a query (what the page pushes to the address bar). */
+/** The URL search string for a query (what the page pushes to the address bar and asks the API). */
 export function filtersToSearch(query: DashboardQuery): string {
-  const params = new URLSearchParams({ workspace_id: query.workspace_id, from: query.from, to: query.to });
+  const params = new URLSearchParams({ workspace_id: query.workspace_id });
+  if (query.range !== null) params.set('range', query.range);
+  else {
+    params.set('from', query.from);
+    params.set('to', query.to);
+  }
   if (query.campaign !== null) params.set('campaign', query.campaign);
   return `?${params}`;
 }
 
-/** A preset range ending today (UTC). */
-export function presetRange(days: number, today = new Date()): { from: string; to: string } {
-  const to = toDay(today);
-  return { from: addDays(to, -(days - 1)), to };
-}
-
-/** Which preset a range is, if any. */
-export function presetOf(query: Pick<DashboardQuery, 'from' | 'to'>, today = new Date()): string | null {
-  if (query.to !== toDay(today)) return null;
-  const length = daysBetween(query.from, query.to) + 1;
-  return RANGE_PRESETS.find((p) => p.days === length)?.id ?? null;
+/** The query for a relative range, its days as of `today`. */
+export function withRelativeRange(query: DashboardQuery, range: RelativeRange, today = new Date()): DashboardQuery {
+  return { ...query, ...resolveRelativeRange(range, toDay(today)), range };
 }
 
 /** The widest range with data for a workspace/campaign, at most 366 days, ending at its last day. */
-export function widestRangeWithData(workspace: WorkspacesResponse['workspaces'][number], campaign: string | null): { from: string; to: string } | null {
+export function widestRangeWithData(workspace: WorkspacesResponse['workspaces'][number], campaign: string | null): DayRange | null {
   const span = campaign === null ? workspace : workspace.campaigns.find((c) => c.campaign_name === campaign);
   if (!span?.first_day || !span.last_day) return null;
   const earliest = addDays(span.last_day, -365);

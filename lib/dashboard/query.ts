@@ -1,12 +1,11 @@
 // The dashboard's query: parsed once at the edge (zod), with the contract's defaults and limits.
+// Free of server imports: the page's filters use the same types and ranges.
 import { z } from 'zod';
-import { badRequest, type Issue } from '../http/respond';
+import { badRequest, type Issue } from '../http/errors';
+import { addDays, DEFAULT_SPAN_DAYS, daysBetween, isDay, MAX_SPAN_DAYS, RELATIVE_RANGE_IDS, resolveRelativeRange, toDay, type RelativeRange } from './days';
 import { DASHBOARD_SOURCES, type DashboardSource } from './response';
 
-export const MAX_SPAN_DAYS = 366;
-export const DEFAULT_SPAN_DAYS = 30;
-const PARAMETERS = ['workspace_id', 'from', 'to', 'campaign', 'source'] as const;
-const DAY_MS = 86_400_000;
+const PARAMETERS = ['workspace_id', 'from', 'to', 'range', 'campaign', 'source'] as const;
 
 export { DASHBOARD_SOURCES, type DashboardSource } from './response';
 
@@ -14,6 +13,8 @@ export interface DashboardQuery {
   workspace_id: string;
   from: string;
   to: string;
+  /** The relative range the days come from (range=30d), null for explicit days. */
+  range: RelativeRange | null;
   campaign: string | null;
   source: DashboardSource;
 }
@@ -32,33 +33,16 @@ const text = (name: string, max: number) =>
 const isoDay = (name: string) =>
   z.string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date like 2025-11-01 (YYYY-MM-DD)`)
-    .refine(isRealDay, `${name} is not a real calendar date`);
+    .refine(isDay, `${name} is not a real calendar date`);
 
 const schema = z.object({
   workspace_id: text('workspace_id', 200),
   from: isoDay('from').optional(),
   to: isoDay('to').optional(),
+  range: z.enum(RELATIVE_RANGE_IDS, `range must be one of ${RELATIVE_RANGE_IDS.join(', ')}`).optional(),
   campaign: text('campaign', 200).optional(),
   source: z.enum(DASHBOARD_SOURCES, 'source must be "mv", "raw" or "live"').optional(),
 });
-
-function isRealDay(value: string): boolean {
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && year >= 1900 && year <= 9999;
-}
-
-export function toDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, days: number): string {
-  return toDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
 
 /**
  * Parses the query string of GET /api/dashboard/aggregate. Throws a 400 HttpError naming every bad
@@ -85,11 +69,16 @@ export function parseDashboardQuery(params: URLSearchParams, options: { defaultS
       issues.push({ parameter, message: issue.code === 'invalid_type' ? `${parameter} is required` : issue.message });
     }
   }
+  if (parsed.success && parsed.data.range && (parsed.data.from || parsed.data.to)) {
+    issues.push({ parameter: 'range', message: 'give either range or from/to, not both' });
+  }
   if (issues.length > 0 || !parsed.success) throw badRequest(issues);
 
   const today = toDay(options.today ?? new Date());
-  const to = parsed.data.to ?? (parsed.data.from ? maxDay(today, parsed.data.from) : today);
-  const from = parsed.data.from ?? addDays(to, -(DEFAULT_SPAN_DAYS - 1));
+  const { range = null } = parsed.data;
+  const days = range ? resolveRelativeRange(range, today) : null;
+  const to = days?.to ?? parsed.data.to ?? (parsed.data.from ? maxDay(today, parsed.data.from) : today);
+  const from = days?.from ?? parsed.data.from ?? addDays(to, -(DEFAULT_SPAN_DAYS - 1));
   if (from > to) {
     const message = `from (${from}) is after to (${to})`;
     throw badRequest([{ parameter: 'from', message }, { parameter: 'to', message }]);
@@ -103,6 +92,7 @@ export function parseDashboardQuery(params: URLSearchParams, options: { defaultS
     workspace_id: parsed.data.workspace_id,
     from,
     to,
+    range,
     campaign: parsed.data.campaign ?? null,
     source: parsed.data.source ?? options.defaultSource,
   };
@@ -110,10 +100,4 @@ export function parseDashboardQuery(params: URLSearchParams, options: { defaultS
 
 function maxDay(a: string, b: string): string {
   return a > b ? a : b;
-}
-
-/** The previous period of the same length, ending the day before `from` (for period-over-period change). */
-export function previousPeriod(query: Pick<DashboardQuery, 'from' | 'to'>): { from: string; to: string } {
-  const length = daysBetween(query.from, query.to) + 1;
-  return { from: addDays(query.from, -length), to: addDays(query.from, -1) };
 }

@@ -4,54 +4,13 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { isStoreUnavailableError } from '../db/store';
 import { isEnvError } from '../env';
-import { ERROR_KIND, errorKind } from '../errors';
-
-export class HttpError extends Error {
-  readonly [ERROR_KIND] = 'http' as const;
-  constructor(
-    public readonly status: number,
-    message: string,
-    public readonly extra: Record<string, unknown> = {},
-    public readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
-
-/** Use this, not `instanceof`: see lib/errors.ts. */
-export function isHttpError(error: unknown): error is HttpError {
-  return errorKind(error) === 'http';
-}
+import { logEvent } from '../log';
+import { isHttpError } from './errors';
 
 /** zod's own check is by trait, not by class; the name and issues are a fallback for another copy of zod. */
 function isZodError(error: unknown): error is z.ZodError {
   return error instanceof z.ZodError
     || (error instanceof Error && error.name === 'ZodError' && Array.isArray((error as { issues?: unknown }).issues));
-}
-
-export interface Issue {
-  parameter: string;
-  message: string;
-}
-
-/** A 400 whose body names each bad parameter: { error, issues: [{ parameter, message }] }. */
-export function badRequest(issues: Issue[]): HttpError {
-  const names = [...new Set(issues.map((issue) => issue.parameter))];
-  return new HttpError(400, `Invalid ${names.join(', ')}: ${issues.map((i) => i.message).join('; ')}`, { issues });
-}
-
-/** zod issues → our issue list (the first path element is the parameter name). */
-export function issuesFromZod(error: z.ZodError): Issue[] {
-  return error.issues.map((issue) => ({ parameter: String(issue.path[0] ?? 'query'), message: issue.message }));
-}
-
-/** Structured server log: one JSON line per event; never secrets. */
-export function logEvent(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, time: new Date().toISOString(), event, ...fields });
-  if (level === 'error') console.error(line);
-  else if (level === 'warn') console.warn(line);
-  else console.log(line);
 }
 
 /**

@@ -101,6 +101,23 @@ describe('GET /api/dashboard/aggregate', () => {
     }
   });
 
+  it('answers a relative range (range=7d, mtd) for the days it covers on the server\'s UTC today', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2025-03-03T23:59:59.500Z'));
+    try {
+      const week = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws, range: '7d' }));
+      expect(week.status).toBe(200);
+      expect(week.body).toMatchObject({ from: '2025-02-25', to: '2025-03-03' });
+      const explicit = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws, from: '2025-02-25', to: '2025-03-03' }));
+      expect(week.body.summary).toEqual(explicit.body.summary);
+      const month = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws, range: 'mtd' }));
+      expect(month.body).toMatchObject({ from: '2025-03-01', to: '2025-03-03' });
+      expect(month.body.summary.sends).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('reads the raw tables with source=raw, and DASHBOARD_SOURCE=raw makes that the default', async () => {
     const params = { workspace_id: ws, from: '2025-03-01', to: '2025-03-03' };
     const mv = await callRoute<DashboardResponse>(aggregate, url(params));
@@ -149,6 +166,8 @@ describe('GET /api/dashboard/aggregate', () => {
     ['an over-long campaign', { workspace_id: 'w', campaign: 'c'.repeat(201) }, 'campaign'],
     ['an unknown parameter', { workspace_id: 'w', campaing: 'Alpha' }, 'campaing'],
     ['a repeated parameter', 'workspace_id=w&from=2025-01-01&from=2025-01-02', 'from'],
+    ['an unknown relative range', { workspace_id: 'w', range: '2w' }, 'range'],
+    ['a range with from', { workspace_id: 'w', range: '7d', from: '2025-01-01' }, 'range'],
   ];
   for (const [what, params, parameter] of badInputs) {
     it(`answers 400 naming "${parameter}" for ${what}`, async () => {

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
 import type { DashboardResponse } from '../../lib/dashboard/response';
-import { addDays, toDay } from '../../lib/dashboard/query';
+import { addDays, toDay } from '../../lib/dashboard/days';
 import { connect, insertEvents, insertLlmUsage, refreshViewsNow, uniqueWorkspace, type EmailEventInput, type EventType } from '../support/db';
 import { callRoute } from '../support/routes';
 

@@ -1,7 +1,8 @@
 // Parsing of the dashboard query: defaults, limits and the names in its errors.
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../lib/http/respond';
-import { parseDashboardQuery, previousPeriod } from '../../lib/dashboard/query';
+import { HttpError } from '../../lib/http/errors';
+import { addMonths, daysBetween, previousPeriod, resolveRelativeRange } from '../../lib/dashboard/days';
+import { parseDashboardQuery } from '../../lib/dashboard/query';
 
 const today = new Date('2025-12-07T22:30:00Z');
 const parse = (query: string) => parseDashboardQuery(new URLSearchParams(query), { defaultSource: 'mv', today });
@@ -18,7 +19,7 @@ function issuesOf(query: string): string[] {
 
 describe('parseDashboardQuery', () => {
   it('defaults to the 30 days ending today (UTC), all campaigns, the mv source', () => {
-    expect(parse('workspace_id=w')).toEqual({ workspace_id: 'w', from: '2025-11-08', to: '2025-12-07', campaign: null, source: 'mv' });
+    expect(parse('workspace_id=w')).toEqual({ workspace_id: 'w', from: '2025-11-08', to: '2025-12-07', range: null, campaign: null, source: 'mv' });
   });
 
   it('takes the default source from the environment', () => {
@@ -68,5 +69,39 @@ describe('previousPeriod', () => {
   it('is the same number of days, ending the day before', () => {
     expect(previousPeriod({ from: '2025-03-01', to: '2025-03-31' })).toEqual({ from: '2025-01-29', to: '2025-02-28' });
     expect(previousPeriod({ from: '2025-03-01', to: '2025-03-01' })).toEqual({ from: '2025-02-28', to: '2025-02-28' });
+  });
+});
+
+describe('relative ranges', () => {
+  it('resolve on the UTC day: 7d, 30d, 90d end today; 12m starts the day after a year ago; mtd and ytd on the 1st', () => {
+    expect(resolveRelativeRange('7d', '2025-12-07')).toEqual({ from: '2025-12-01', to: '2025-12-07' });
+    expect(resolveRelativeRange('30d', '2025-12-07')).toEqual({ from: '2025-11-08', to: '2025-12-07' });
+    expect(resolveRelativeRange('90d', '2025-12-07')).toEqual({ from: '2025-09-09', to: '2025-12-07' });
+    expect(resolveRelativeRange('12m', '2025-12-07')).toEqual({ from: '2024-12-08', to: '2025-12-07' });
+    expect(resolveRelativeRange('mtd', '2025-12-07')).toEqual({ from: '2025-12-01', to: '2025-12-07' });
+    expect(resolveRelativeRange('ytd', '2025-12-07')).toEqual({ from: '2025-01-01', to: '2025-12-07' });
+    expect(resolveRelativeRange('mtd', '2025-12-01')).toEqual({ from: '2025-12-01', to: '2025-12-01' });
+  });
+
+  it('stay within the 366-day limit across leap years', () => {
+    // Feb 29 a year back does not exist: Feb 28 + 1 day.
+    expect(resolveRelativeRange('12m', '2025-02-28')).toEqual({ from: '2024-02-29', to: '2025-02-28' });
+    expect(resolveRelativeRange('12m', '2024-02-29')).toEqual({ from: '2023-03-01', to: '2024-02-29' });
+    expect(resolveRelativeRange('ytd', '2024-12-31')).toEqual({ from: '2024-01-01', to: '2024-12-31' });
+    for (const day of ['2024-02-29', '2024-03-01', '2024-12-31', '2025-01-01', '2028-02-29']) {
+      for (const range of ['12m', 'ytd'] as const) {
+        const { from, to } = resolveRelativeRange(range, day);
+        expect(daysBetween(from, to) + 1).toBeLessThanOrEqual(366);
+      }
+    }
+    expect(addMonths('2025-03-31', -1)).toBe('2025-02-28');
+  });
+
+  it('are accepted by the API query, named in its answer, and exclusive with from/to', () => {
+    expect(parse('workspace_id=w&range=7d')).toEqual({ workspace_id: 'w', from: '2025-12-01', to: '2025-12-07', range: '7d', campaign: null, source: 'mv' });
+    expect(parse('workspace_id=w&range=ytd').from).toBe('2025-01-01');
+    expect(issuesOf('workspace_id=w&range=2w')).toEqual(['range']);
+    expect(issuesOf('workspace_id=w&range=7d&from=2025-12-01')).toEqual(['range']);
+    expect(issuesOf('workspace_id=w&range=7d&range=30d')).toEqual(['range']);
   });
 });

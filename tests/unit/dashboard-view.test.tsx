@@ -4,7 +4,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { SWRConfig } from 'swr';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DashboardView, isEmptyRange, type DashboardInitial } from '../../components/DashboardView';
+import { Dashboard, isEmptyRange, type DashboardInitial } from '../../app/Dashboard';
 import type { DashboardResponse, DashboardSummary } from '../../lib/dashboard/response';
 
 const zero: DashboardSummary = {
@@ -28,7 +28,7 @@ function answer(from: string, to: string, summary: DashboardSummary): DashboardR
 
 function initial(over: Partial<DashboardInitial> = {}): DashboardInitial {
   return {
-    query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', campaign: null, source: 'mv' },
+    query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', range: null, campaign: null, source: 'mv' },
     notices: [],
     workspaces: { workspaces: [{ workspace_id: 'acme', first_day: '2025-01-01', last_day: '2025-06-30', campaigns: [] }] },
     renderedAt: Date.now(),
@@ -39,7 +39,7 @@ function initial(over: Partial<DashboardInitial> = {}): DashboardInitial {
 
 /** A fresh SWR cache per test, so no answer leaks from one test to the next. */
 function show(init: DashboardInitial) {
-  return render(<SWRConfig value={{ provider: () => new Map(), dedupingInterval: 0 }}><DashboardView initial={init} /></SWRConfig>);
+  return render(<SWRConfig value={{ provider: () => new Map(), dedupingInterval: 0 }}><Dashboard initial={init} /></SWRConfig>);
 }
 
 const fetchMock = vi.fn<typeof fetch>();
@@ -76,7 +76,7 @@ describe('the dashboard view', () => {
       ...answer('2025-11-08', '2025-12-07', busy), source: 'raw',
       freshness: [{ view_name: 'mv_daily_stats', last_refreshed: hourOld, age_seconds: 3_600, pending_buckets: 0, live: false, raw_buckets: 30 }],
     };
-    show(initial({ query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', campaign: null, source: 'raw' }, current: raw }));
+    show(initial({ query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', range: null, campaign: null, source: 'raw' }, current: raw }));
     const badge = screen.getByTestId('freshness');
     expect(badge.dataset.stale).toBe('false');
     expect(badge.textContent).toContain('Live numbers from the raw tables');
@@ -121,7 +121,7 @@ describe('the dashboard view', () => {
     await act(async () => {
       fireEvent.click(screen.getByTestId('preset-7d'));
     });
-    expect(new URLSearchParams(window.location.search).has('from')).toBe(true);
+    expect(new URLSearchParams(window.location.search).get('range')).toBe('7d');
     expect(screen.getByTestId('dashboard').dataset.switching).toBe('true');
     expect(screen.getByTestId('dashboard').dataset.ready).toBe('false');
     expect(screen.getByTestId('kpi-sends-value').textContent).toBe('12,345');

@@ -3,13 +3,14 @@
 // vi.resetModules() gives a second copy of each module here, as the bundler does.
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import * as errors from '../../lib/http/errors';
 import * as mapper from '../../lib/http/respond';
 import * as store from '../../lib/db/store';
 
 async function secondCopies() {
   vi.resetModules();
-  const [respond, db, env] = await Promise.all([import('../../lib/http/respond'), import('../../lib/db/store'), import('../../lib/env')]);
-  return { respond, db, env };
+  const [httpErrors, db, env] = await Promise.all([import('../../lib/http/errors'), import('../../lib/db/store'), import('../../lib/env')]);
+  return { httpErrors, db, env };
 }
 
 describe('errorResponse with errors from another copy of their module', () => {
@@ -28,9 +29,9 @@ describe('errorResponse with errors from another copy of their module', () => {
   });
 
   it('keeps an HttpError\'s status, body and headers', async () => {
-    const { respond } = await secondCopies();
-    const error = new respond.HttpError(409, 'A refresh is already running.', { status: 'skipped' }, { 'Retry-After': '15' });
-    expect(error instanceof mapper.HttpError).toBe(false);
+    const { httpErrors } = await secondCopies();
+    const error = new httpErrors.HttpError(409, 'A refresh is already running.', { status: 'skipped' }, { 'Retry-After': '15' });
+    expect(error instanceof errors.HttpError).toBe(false);
     const response = mapper.errorResponse(error, 'GET /test');
     expect(response.status).toBe(409);
     expect(response.headers.get('retry-after')).toBe('15');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { previousPeriod, rangeProblem } from '../../lib/dashboard/days';
 import { formatAge, formatChange, formatCount, formatDay, formatRate, formatTokens, formatUsd, formatUsdTick, periodChange } from '../../lib/dashboard/format';
 import { pickLocale } from '../../lib/dashboard/locale';
-import { presetOf, presetRange, resolveFilters, widestRangeWithData } from '../../lib/dashboard/filters';
+import { filtersToSearch, resolveFilters, widestRangeWithData, withRelativeRange } from '../../lib/dashboard/filters';
 import { dropOffs } from '../../components/SequenceChart';
 import { niceTicks } from '../../components/chart-theme';
 
@@ -83,10 +83,30 @@ describe('filters from the URL', () => {
     { workspace_id: 'globex', first_day: '2025-11-01', last_day: '2025-11-30', campaigns: [] },
   ];
 
-  it('defaults to the first workspace, all campaigns, the last 30 days', () => {
+  it('defaults to the first workspace, all campaigns, the last 30 days (kept relative)', () => {
     expect(resolveFilters({}, workspaces, today)).toEqual({
-      query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', campaign: null, source: 'mv' }, notices: [],
+      query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', range: '30d', campaign: null, source: 'mv' }, notices: [],
     });
+  });
+
+  it('reads a relative range from the address and writes it back as one, so a shared link keeps its meaning', () => {
+    const week = resolveFilters({ workspace_id: 'globex', range: '7d' }, workspaces, today);
+    expect(week).toEqual({ query: { workspace_id: 'globex', from: '2025-12-01', to: '2025-12-07', range: '7d', campaign: null, source: 'mv' }, notices: [] });
+    expect(filtersToSearch(week.query!)).toBe('?workspace_id=globex&range=7d');
+    // The same link opened the next day covers the next seven days.
+    expect(resolveFilters({ range: '7d' }, workspaces, new Date('2025-12-08T00:00:01Z')).query).toMatchObject({ from: '2025-12-02', to: '2025-12-08' });
+    const explicit = resolveFilters({ from: '2025-11-01', to: '2025-11-30' }, workspaces, today).query!;
+    expect(filtersToSearch(explicit)).toBe('?workspace_id=acme&from=2025-11-01&to=2025-11-30');
+    expect(withRelativeRange(explicit, 'mtd', today)).toMatchObject({ from: '2025-12-01', to: '2025-12-07', range: 'mtd' });
+  });
+
+  it('explains an unusable relative range, and prefers a range over dates given with it', () => {
+    const bad = resolveFilters({ range: '2w' }, workspaces, today);
+    expect(bad.query).toMatchObject({ range: '30d', from: '2025-11-08' });
+    expect(bad.notices).toEqual([expect.stringMatching(/“2w” is not a range/)]);
+    const both = resolveFilters({ range: '90d', from: '2025-01-01' }, workspaces, today);
+    expect(both.query).toMatchObject({ range: '90d', from: '2025-09-09', to: '2025-12-07' });
+    expect(both.notices).toEqual([expect.stringMatching(/both a range and dates/)]);
   });
 
   it('keeps valid values and replaces unusable ones with a notice each', () => {
@@ -113,10 +133,7 @@ describe('filters from the URL', () => {
     expect(rangeProblem('2024-01-01', '2024-12-31')).toBeNull();
   });
 
-  it('knows presets and the widest range with data', () => {
-    expect(presetRange(7, today)).toEqual({ from: '2025-12-01', to: '2025-12-07' });
-    expect(presetOf({ from: '2025-12-01', to: '2025-12-07' }, today)).toBe('7d');
-    expect(presetOf({ from: '2025-12-01', to: '2025-12-06' }, today)).toBeNull();
+  it('knows the widest range with data', () => {
     const [acme] = workspaces;
     if (!acme) throw new Error('fixture missing');
     expect(widestRangeWithData(acme, null)).toEqual({ from: '2025-01-01', to: '2025-12-07' });

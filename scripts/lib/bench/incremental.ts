@@ -3,7 +3,7 @@
 // what change tracking costs writers, and live answers against mv and raw with writes pending.
 import pg from 'pg';
 import { refreshViews, type RefreshResult } from '../../../lib/admin/views';
-import { getDashboard } from '../../../lib/dashboard/aggregate';
+import { OPEN_READER, readDashboard } from '../../../lib/dashboard/read';
 import type { DashboardSource } from '../../../lib/dashboard/response';
 import { createPostgresStore } from '../../../lib/db/postgres';
 import { API_SHAPES, queryFor, type Target } from './measure';
@@ -172,8 +172,8 @@ export async function liveSection(url: string, client: pg.ClientBase, target: Ta
       pending = level;
       for (const shape of [API_SHAPES[0], API_SHAPES[2]]) {
         if (!shape) continue;
-        const rawCalls = tolerateTimeouts(() => getDashboard(store, queryFor(target, shape, 'raw')));
-        const call = (source: DashboardSource) => (source === 'raw' ? rawCalls.call() : getDashboard(store, queryFor(target, shape, source)));
+        const rawCalls = tolerateTimeouts(() => readDashboard(store, OPEN_READER, queryFor(target, shape, 'raw')));
+        const call = (source: DashboardSource) => (source === 'raw' ? rawCalls.call() : readDashboard(store, OPEN_READER, queryFor(target, shape, source)));
         const figures = async (source: DashboardSource) => {
           const answer = await call(source);
           if (!answer) return 'timed out';

@@ -1,8 +1,9 @@
 // The benchmark's measurements at one table size. Each function returns plain data for the report.
 import pg from 'pg';
 import { refreshViews, type RefreshResult } from '../../../lib/admin/views';
-import { getDashboard } from '../../../lib/dashboard/aggregate';
-import { addDays, toDay, type DashboardQuery } from '../../../lib/dashboard/query';
+import { OPEN_READER, readDashboard } from '../../../lib/dashboard/read';
+import { addDays, toDay } from '../../../lib/dashboard/days';
+import type { DashboardQuery } from '../../../lib/dashboard/query';
 import type { DashboardSource } from '../../../lib/dashboard/response';
 import { createPostgresStore } from '../../../lib/db/postgres';
 import { explain, SHAPES, SPEC_AFTER, SPEC_BEFORE, type ExplainResult, type ShapeName } from './probes';
@@ -43,6 +44,7 @@ export function queryFor(target: Target, shape: ApiShape, source: DashboardSourc
     workspace_id: target.workspace,
     from: addDays(target.today, -(shape.days - 1)),
     to: target.today,
+    range: null,
     campaign: shape.campaign === 'top' ? target.campaign : null,
     source,
   };
@@ -95,14 +97,14 @@ export async function apiInProcess(url: string, target: Target, iterations: numb
   try {
     const out: Array<{ shape: string; raw_timeouts: number } & CheckedPair> = [];
     for (const shape of API_SHAPES) {
-      const raw = tolerateTimeouts(() => getDashboard(store, queryFor(target, shape, 'raw')));
-      const figures = async (answer: Awaited<ReturnType<typeof getDashboard>> | undefined) => {
+      const raw = tolerateTimeouts(() => readDashboard(store, OPEN_READER, queryFor(target, shape, 'raw')));
+      const figures = async (answer: Awaited<ReturnType<typeof readDashboard>> | undefined) => {
         if (!answer) return 'timed out';
         if (answer.kind !== 'data') throw new Error('dashboard answered not-modified without an ETag');
         const { source: _source, freshness: _freshness, ...rest } = answer.body;
         return JSON.stringify(rest);
       };
-      const mv = () => getDashboard(store, queryFor(target, shape, 'mv'));
+      const mv = () => readDashboard(store, OPEN_READER, queryFor(target, shape, 'mv'));
       const [rawAnswer, mvAnswer] = [await figures(await raw.call()), await figures(await mv())];
       const pair = await interleaved(raw.call, mv, iterations, step);
       out.push({ shape: shape.name, ...pair, same_answer: rawAnswer === mvAnswer, mv_alone: await alone(mv, iterations), raw_timeouts: raw.timeouts() });
@@ -166,7 +168,7 @@ export async function refreshUnderLoad(url: string, target: Target, beforeMs = 3
   const read = async (until: () => boolean) => {
     const samples: number[] = [];
     const loop = async () => {
-      do samples.push(await timeIt(() => getDashboard(readers, query)));
+      do samples.push(await timeIt(() => readDashboard(readers, OPEN_READER, query)));
       while (!until());
     };
     await Promise.all(Array.from({ length: READERS }, loop));

@@ -1,38 +1,60 @@
-// POST: refresh the materialized views now (x-refresh-token or Bearer CRON_SECRET).
+// POST: refresh the views now (x-refresh-token or Bearer CRON_SECRET).
 // GET: Vercel Cron's call (Bearer CRON_SECRET) refreshes too; without credentials it reports
 // freshness (503 with ?fail_if_stale=1 when a view is stale) and never refreshes.
+// lib/admin/auth.ts gives the verdict; this route maps it to HTTP.
 import { NextResponse } from 'next/server';
-import { authenticateRefresh, isVercelCron, type RefreshSecrets } from '@/lib/admin/auth';
-import { freshnessReport, parseFreshnessQuery, refreshNow, refusal } from '@/lib/admin/refresh-service';
+import { z } from 'zod';
+import { refreshVerdict, type RefreshSecrets, type RefreshVerdict } from '@/lib/admin/auth';
+import { freshnessReport, refreshNow } from '@/lib/admin/refresh-service';
 import { getStore } from '@/lib/db';
 import { env } from '@/lib/env';
+import { badRequest, issuesFromZod } from '@/lib/http/errors';
+import { NO_STORE, refreshResponse } from '@/lib/http/refresh';
 import { handle } from '@/lib/http/respond';
+import { logEvent } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
 // A refresh of large views can take minutes; 300 s is allowed on every Vercel plan (Hobby's ceiling).
 export const maxDuration = 300;
 
-const NO_STORE = { 'Cache-Control': 'no-store' };
-
 // env() throws EnvError (e.g. a secret under 32 characters); the shared mapper answers 503 naming it.
 const secrets = (): RefreshSecrets => ({ refreshToken: env().MATERIALIZED_VIEWS_REFRESH_TOKEN, cronSecret: env().CRON_SECRET });
 
-export const POST = handle('POST /api/admin/refresh-views', async (request: Request) => {
-  const configured = secrets();
-  const caller = authenticateRefresh(request.headers, configured);
-  if (caller.outcome !== 'authorized') throw refusal(caller, request.headers, configured);
-  return NextResponse.json(await refreshNow(getStore(), caller), { headers: NO_STORE });
+/** 503 naming the variable to set, or 401 with no hint which secret was tried; logged by header name only. */
+function refused(verdict: Extract<RefreshVerdict, { kind: 'not-configured' | 'unauthorized' }>): NextResponse {
+  if (verdict.kind === 'not-configured') {
+    logEvent('error', 'views_refresh_not_configured', { message: verdict.message, vercel_cron: verdict.vercelCron });
+    return NextResponse.json({ error: verdict.message }, { status: 503, headers: NO_STORE });
+  }
+  logEvent('warn', 'views_refresh_unauthorized', { presented: verdict.presented, vercel_cron: verdict.vercelCron });
+  return NextResponse.json({ error: 'Unauthorized.' }, { status: 401, headers: { ...NO_STORE, 'WWW-Authenticate': 'Bearer' } });
+}
+
+const freshnessQuerySchema = z.object({
+  fail_if_stale: z.enum(['1', 'true', '0', 'false'], 'use 1 or 0').optional(),
 });
 
-export const GET = handle('GET /api/admin/refresh-views', async (request: Request) => {
-  const configured = secrets();
-  const caller = authenticateRefresh(request.headers, configured);
-  if (caller.outcome === 'authorized') {
-    return NextResponse.json(await refreshNow(getStore(), caller), { headers: NO_STORE });
+/** GET's query: ?fail_if_stale=1 turns a stale report into a 503 for uptime monitors. */
+function failIfStale(url: string): boolean {
+  const parsed = freshnessQuerySchema.safeParse({ fail_if_stale: new URL(url).searchParams.get('fail_if_stale') ?? undefined });
+  if (!parsed.success) throw badRequest(issuesFromZod(parsed.error));
+  return parsed.data.fail_if_stale === '1' || parsed.data.fail_if_stale === 'true';
+}
+
+async function answer(method: 'GET' | 'POST', request: Request): Promise<Response> {
+  const verdict = refreshVerdict(method, request.headers, secrets());
+  switch (verdict.kind) {
+    case 'refresh':
+      return refreshResponse(await refreshNow(getStore(), verdict.via));
+    case 'report-freshness': {
+      const failing = failIfStale(request.url);
+      const report = await freshnessReport(getStore(), env().STALE_AFTER_SECONDS);
+      return NextResponse.json(report, { status: report.stale && failing ? 503 : 200, headers: NO_STORE });
+    }
+    default:
+      return refused(verdict);
   }
-  // A wrong bearer, or Vercel Cron without one, is refused: never downgraded to a freshness read.
-  if (caller.outcome !== 'anonymous' || isVercelCron(request.headers)) throw refusal(caller, request.headers, configured);
-  const { failIfStale } = parseFreshnessQuery(request.url);
-  const report = await freshnessReport(getStore(), env().STALE_AFTER_SECONDS);
-  return NextResponse.json(report, { status: report.stale && failIfStale ? 503 : 200, headers: NO_STORE });
-});
+}
+
+export const POST = handle('POST /api/admin/refresh-views', (request: Request) => answer('POST', request));
+export const GET = handle('GET /api/admin/refresh-views', (request: Request) => answer('GET', request));

@@ -2,7 +2,7 @@
 // for a member of that workspace (401 signed out, 404 not a member, 403 source=raw as a viewer).
 import { NextResponse } from 'next/server';
 import { readerOf } from '@/lib/auth/access';
-import { readDashboard } from '@/lib/dashboard/aggregate';
+import { readDashboard } from '@/lib/dashboard/read';
 import { parseDashboardQuery } from '@/lib/dashboard/query';
 import { getStore } from '@/lib/db';
 import { env } from '@/lib/env';

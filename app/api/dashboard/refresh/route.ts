@@ -1,9 +1,11 @@
 // POST /api/dashboard/refresh?workspace_id=W: the page's "Refresh now", for admins of W only
 // (401 signed out, 404 not a member, 403 a viewer, 409 a refresh is already running).
-import { NextResponse } from 'next/server';
-import { refreshAsWorkspaceAdmin, parseRefreshTarget } from '@/lib/admin/member-refresh';
+import { parseRefreshTarget, refreshAsWorkspaceAdmin } from '@/lib/admin/member-refresh';
 import { readerOf } from '@/lib/auth/access';
+import { workspaceNotFound } from '@/lib/dashboard/read';
 import { getStore } from '@/lib/db';
+import { HttpError } from '@/lib/http/errors';
+import { refreshResponse } from '@/lib/http/refresh';
 import { handle } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
@@ -12,5 +14,15 @@ export const maxDuration = 300;
 export const POST = handle('POST /api/dashboard/refresh', async (request: Request) => {
   const reader = await readerOf(request);
   const workspaceId = parseRefreshTarget(request.url);
-  return NextResponse.json(await refreshAsWorkspaceAdmin(getStore(), reader, workspaceId), { headers: { 'Cache-Control': 'no-store' } });
+  const outcome = await refreshAsWorkspaceAdmin(getStore(), reader, workspaceId);
+  switch (outcome.kind) {
+    case 'needs-sign-in':
+      throw new HttpError(403, 'Refreshing from the page needs sign-in (DASHBOARD_AUTH is off); use POST /api/admin/refresh-views with the refresh token.');
+    case 'not-member':
+      throw workspaceNotFound();
+    case 'not-admin':
+      throw new HttpError(403, 'Only workspace admins can refresh the views.');
+    default:
+      return refreshResponse(outcome);
+  }
 });

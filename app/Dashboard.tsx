@@ -7,13 +7,13 @@ import type { DashboardQuery } from '@/lib/dashboard/query';
 import type { DashboardResponse, WorkspacesResponse } from '@/lib/dashboard/response';
 import { useDashboard } from '@/lib/swr/use-dashboard';
 import { useWorkspaces } from '@/lib/swr/use-workspaces';
-import { DashboardCharts } from './DashboardCharts';
-import { EmptyState } from './EmptyState';
-import { ErrorBanner } from './ErrorBanner';
-import { FilterBar } from './FilterBar';
-import { FreshnessBadge } from './FreshnessBadge';
-import { KpiGrid } from './KpiGrid';
-import { RefreshButton } from './RefreshButton';
+import { DashboardCharts } from '@/components/DashboardCharts';
+import { EmptyState } from '@/components/EmptyState';
+import { ErrorBanner } from '@/components/ErrorBanner';
+import { FilterBar } from '@/components/FilterBar';
+import { FreshnessBadge } from '@/components/FreshnessBadge';
+import { KpiGrid } from '@/components/KpiGrid';
+import { RefreshButton } from '@/components/RefreshButton';
 
 export interface DashboardInitial {
   query: DashboardQuery | null;
@@ -39,8 +39,8 @@ export function isEmptyRange(data: DashboardResponse): boolean {
   return s.sends + s.opens + s.clicks + s.replies + s.bounces + s.opt_outs + s.llm_calls === 0;
 }
 
-/** The dashboard: filters in the URL, data through SWR, first view handed over by the server. */
-export function DashboardView({ initial }: { initial: DashboardInitial }) {
+/** The dashboard's data container: filters in the URL, data through SWR, the first view handed over by the server. The pieces it renders (components/) only draw what they are given. */
+export function Dashboard({ initial }: { initial: DashboardInitial }) {
   const { locale } = initial;
   const [query, setQuery] = useState(initial.query);
   const [notices, setNotices] = useState(initial.notices);
@@ -49,7 +49,7 @@ export function DashboardView({ initial }: { initial: DashboardInitial }) {
   useEffect(() => setClockOffsetMs(Date.now() - initial.renderedAt), [initial.renderedAt]);
   const { data: workspaces } = useWorkspaces(initial.workspaces);
   const list = workspaces?.workspaces ?? initial.workspaces.workspaces;
-  const previousQuery = useMemo(() => (query ? { ...query, ...previousPeriod(query) } : null), [query]);
+  const previousQuery = useMemo(() => (query ? { ...query, ...previousPeriod(query), range: null } : null), [query]);
   const isInitial = sameQuery(query, initial.query);
   const current = useDashboard(query, isInitial ? initial.current : undefined);
   const previous = useDashboard(previousQuery, isInitial ? initial.previous : undefined);
@@ -109,7 +109,7 @@ export function DashboardView({ initial }: { initial: DashboardInitial }) {
       {notices.map((notice) => <div key={notice} className="banner notice" role="status" data-testid="notice">{notice}</div>)}
       {current.error ? <ErrorBanner message={current.error.message} onRetry={retry} /> : null}
       {data && isEmptyRange(data) ? (
-        <EmptyState onWidest={widest ? () => change({ ...query, ...widest }) : undefined} widestLabel={widest ? range(widest) : undefined} />
+        <EmptyState onWidest={widest ? () => change({ ...query, ...widest, range: null }) : undefined} widestLabel={widest ? range(widest) : undefined} />
       ) : null}
       <KpiGrid current={data?.summary} previous={previous.data?.summary} loading={!data} />
       <DashboardCharts data={data} locale={locale} />

@@ -1,0 +1,60 @@
+// Reading the dashboard: one SQL function call per request, its answer validated against the
+// contract schema so a drifted migration fails loudly. A signed-in user's membership is checked
+// inside the same call as the read (the *_for_member functions): a workspace they are not a member
+// of and one that does not exist are the same 404; source=raw as a viewer is a 403. Open mode
+// (DASHBOARD_AUTH=off) reads without a membership check.
+import { z } from 'zod';
+import type { Reader } from '../auth/access';
+import type { DatabaseStore, FunctionArgs } from '../db/store';
+import { HttpError } from '../http/errors';
+import { versionEtag, versionFromEtag } from './etag';
+import type { DashboardQuery } from './query';
+import { dashboardResponseSchema, type DashboardResponse } from './response';
+
+const notModifiedSchema = z.object({ not_modified: z.literal(true), data_version: z.number() });
+const versionedSchema = dashboardResponseSchema.extend({ data_version: z.number() });
+/** What a *_for_member function answers instead of the data when the caller may not have it. */
+const refusalSchema = z.object({ error: z.enum(['not_found', 'forbidden']) });
+
+export type DashboardAnswer =
+  | { kind: 'data'; body: DashboardResponse; etag: string | null }
+  | { kind: 'not-modified'; etag: string };
+
+/** A reader without membership checks: open mode, and the command-line tools (bench). */
+export const OPEN_READER: Reader = { kind: 'open' };
+
+/**
+ * The dashboard for one query as `reader` may see it. On the mv and live paths the answer carries
+ * an ETag made of the data version (the last refresh; for live also the workspace's pending writes)
+ * and the query; given the client's If-None-Match, an unchanged answer is not recomputed.
+ */
+export async function readDashboard(store: DatabaseStore, reader: Reader, query: DashboardQuery, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
+  const args: FunctionArgs = {
+    p_workspace_id: query.workspace_id,
+    p_from: query.from,
+    p_to: query.to,
+    p_campaign: query.campaign,
+    p_source: query.source,
+    p_known_version: query.source === 'raw' ? null : versionFromEtag(ifNoneMatch, query),
+  };
+  const value = reader.kind === 'open'
+    ? await store.callValue('dashboard_aggregate', args)
+    : await store.callValue('dashboard_aggregate_for_member', { p_user_id: reader.userId, ...args });
+  throwIfRefused(value);
+  const notModified = notModifiedSchema.safeParse(value);
+  if (notModified.success) return { kind: 'not-modified', etag: versionEtag(query, notModified.data.data_version) };
+  const { data_version: version, ...body } = versionedSchema.parse(value);
+  return { kind: 'data', body, etag: query.source === 'raw' ? null : versionEtag(query, version) };
+}
+
+/** Turns a *_for_member refusal into its HTTP answer. */
+export function throwIfRefused(value: unknown): void {
+  const refused = refusalSchema.safeParse(value);
+  if (!refused.success) return;
+  if (refused.data.error === 'not_found') throw workspaceNotFound();
+  throw new HttpError(403, 'source=raw is for workspace admins.', { issues: [{ parameter: 'source', message: 'source=raw is for workspace admins' }] });
+}
+
+export function workspaceNotFound(): HttpError {
+  return new HttpError(404, 'No such workspace, or you are not a member of it.');
+}
