@@ -7,18 +7,19 @@ import { z } from 'zod';
 import type { Reader } from '../auth/access';
 import type { DatabaseStore, FunctionArgs } from '../db/store';
 import { HttpError } from '../http/errors';
-import { versionEtag, versionFromEtag } from './etag';
-import type { DashboardQuery } from './query';
-import { dashboardResponseSchema, type DashboardResponse } from './response';
+import { versionEtag, versionFromEtag, type AnswerKind } from './etag';
+import type { CampaignsQuery, DashboardQuery } from './query';
+import { campaignsResponseSchema, dashboardResponseSchema, type CampaignsResponse, type DashboardResponse } from './response';
 
 const notModifiedSchema = z.object({ not_modified: z.literal(true), data_version: z.number() });
-const versionedSchema = dashboardResponseSchema.extend({ data_version: z.number() });
 /** What a *_for_member function answers instead of the data when the caller may not have it. */
 const refusalSchema = z.object({ error: z.enum(['not_found', 'forbidden']) });
 
-export type DashboardAnswer =
-  | { kind: 'data'; body: DashboardResponse; etag: string | null }
+export type Answer<Body> =
+  | { kind: 'data'; body: Body; etag: string | null }
   | { kind: 'not-modified'; etag: string };
+export type DashboardAnswer = Answer<DashboardResponse>;
+export type CampaignsAnswer = Answer<CampaignsResponse>;
 
 /** A reader without membership checks: open mode, and the command-line tools (bench). */
 export const OPEN_READER: Reader = { kind: 'open' };
@@ -28,23 +29,45 @@ export const OPEN_READER: Reader = { kind: 'open' };
  * an ETag made of the data version (the last refresh; for live also the workspace's pending writes)
  * and the query; given the client's If-None-Match, an unchanged answer is not recomputed.
  */
-export async function readDashboard(store: DatabaseStore, reader: Reader, query: DashboardQuery, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
+export function readDashboard(store: DatabaseStore, reader: Reader, query: DashboardQuery, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
+  return readAnswer(store, reader, 'dashboard_aggregate', 'aggregate', dashboardResponseSchema, query, ifNoneMatch, {
+    p_interval: query.interval ?? 'day',
+    p_compare: query.compare ?? null,
+  });
+}
+
+/** Every campaign of the workspace with activity in the range, side by side; ETag and 304 as the aggregate's. */
+export function readCampaigns(store: DatabaseStore, reader: Reader, query: CampaignsQuery, ifNoneMatch?: string | null): Promise<CampaignsAnswer> {
+  return readAnswer(store, reader, 'dashboard_campaigns', 'campaigns', campaignsResponseSchema, query, ifNoneMatch);
+}
+
+async function readAnswer<Body>(
+  store: DatabaseStore,
+  reader: Reader,
+  name: string,
+  kind: AnswerKind,
+  schema: z.ZodType<Body>,
+  query: DashboardQuery,
+  ifNoneMatch: string | null | undefined,
+  extra: FunctionArgs = {},
+): Promise<Answer<Body>> {
   const args: FunctionArgs = {
     p_workspace_id: query.workspace_id,
     p_from: query.from,
     p_to: query.to,
     p_campaign: query.campaign,
     p_source: query.source,
-    p_known_version: query.source === 'raw' ? null : versionFromEtag(ifNoneMatch, query),
+    p_known_version: query.source === 'raw' ? null : versionFromEtag(ifNoneMatch, query, kind),
+    ...extra,
   };
   const value = reader.kind === 'open'
-    ? await store.callValue('dashboard_aggregate', args)
-    : await store.callValue('dashboard_aggregate_for_member', { p_user_id: reader.userId, ...args });
+    ? await store.callValue(name, args)
+    : await store.callValue(`${name}_for_member`, { p_user_id: reader.userId, ...args });
   throwIfRefused(value);
   const notModified = notModifiedSchema.safeParse(value);
-  if (notModified.success) return { kind: 'not-modified', etag: versionEtag(query, notModified.data.data_version) };
-  const { data_version: version, ...body } = versionedSchema.parse(value);
-  return { kind: 'data', body, etag: query.source === 'raw' ? null : versionEtag(query, version) };
+  if (notModified.success) return { kind: 'not-modified', etag: versionEtag(query, notModified.data.data_version, kind) };
+  const { data_version: version } = z.object({ data_version: z.number() }).parse(value);
+  return { kind: 'data', body: schema.parse(value), etag: query.source === 'raw' ? null : versionEtag(query, version, kind) };
 }
 
 /** Turns a *_for_member refusal into its HTTP answer. */

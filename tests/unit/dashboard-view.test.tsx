@@ -20,7 +20,7 @@ const busy: DashboardSummary = {
 
 function answer(from: string, to: string, summary: DashboardSummary): DashboardResponse {
   return {
-    workspace_id: 'acme', from, to, campaign: null, source: 'mv', summary,
+    workspace_id: 'acme', from, to, campaign: null, source: 'mv', interval: 'day', partial_day: null, summary,
     timeseries: [], sequence: [], cost_breakdown: [],
     freshness: [{ view_name: 'mv_daily_stats', last_refreshed: new Date().toISOString(), age_seconds: 0, pending_buckets: 0, live: false, raw_buckets: 0 }],
   };

@@ -54,7 +54,7 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
   it('carries the route\'s normalized query as the RPC arguments and answers with the function\'s JSON', async () => {
     const zero = { sends: 0, opens: 0, clicks: 0, replies: 0, bounces: 0, opt_outs: 0, unique_contacts: 0 };
     const answer = {
-      workspace_id: 'w', from: '2025-01-01', to: '2025-01-01', campaign: "O'Brien 100%", source: 'mv', data_version: 42,
+      workspace_id: 'w', from: '2025-01-01', to: '2025-01-01', campaign: "O'Brien 100%", source: 'mv', interval: 'day', partial_day: null, data_version: 42,
       summary: { ...zero, open_rate: null, click_rate: null, reply_rate: null, bounce_rate: null, opt_out_rate: null,
         total_cost_usd: 0, llm_calls: 0, tokens_in: 0, tokens_out: 0 },
       timeseries: [{ day: '2025-01-01', ...zero, cost_usd: 0, cost_by_provider: {} }],
@@ -69,6 +69,7 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
     expect(postgrest.calls.map((call) => [call.method, call.url])).toEqual([['POST', `${SUPABASE_URL}/rest/v1/rpc/dashboard_aggregate`]]);
     expect(postgrest.calls[0]?.body).toEqual({
       p_workspace_id: 'w', p_from: '2025-01-01', p_to: '2025-01-01', p_campaign: "O'Brien 100%", p_source: 'mv', p_known_version: null,
+      p_interval: 'day', p_compare: null,
     });
     expect(status).toBe(200);
     const { data_version: _version, ...contract } = answer;
