@@ -9,6 +9,17 @@
 -- A different signature is a new overload, so the old dashboard_aggregate and its _for_member wrapper
 -- are dropped and created again with the new parameters (defaults keep every old call valid).
 
+-- On a Citus coordinator, the column added below is DDL run on every shard in parallel, after which
+-- Citus refuses the function commands of this migration in the same transaction: one connection per
+-- node instead. Nothing happens here on a Postgres without Citus.
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_extension where extname = 'citus') then
+    set local citus.multi_shard_modify_mode = 'sequential';
+  end if;
+end
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- 1. Steps past 5 in the view
 -- ---------------------------------------------------------------------------------------------
