@@ -450,11 +450,12 @@ begin
       from daily e
       join day_spans ds on ds.day = e.day
       union all
-      select ds.span, ds.span_start, null, null, null, null, null, null, null, null, null, null, null, c.contacts,
+      select ds.span, ds.span_start, null, null, null, null, null, null, null, null, null, null, null, sum(c.contacts),
              null, null, null, null
       from contact_rows c
       join day_spans ds on ds.day = c.day
       where c.previous_day < ds.span_start
+      group by ds.span, ds.span_start
       union all
       select ds.span, ds.span_start, null, null, null, null, null, null, null, null, null, null, null,
              count(distinct r.contact_email), null, null, null, null
@@ -474,9 +475,10 @@ begin
       group by p.span, p.span_start
       union all
       select ds.span, ds.span_start, null, null, null, null, null, null, null, null, null, null, null, null,
-             c.cost, c.tokens_in, c.tokens_out, c.calls
+             sum(c.cost), sum(c.tokens_in), sum(c.tokens_out), sum(c.calls)
       from cost c
       join day_spans ds on ds.day = c.day
+      group by ds.span, ds.span_start
     ) x
     group by x.span, x.span_start
   ),
