@@ -457,12 +457,17 @@ begin
       where c.previous_day < ds.span_start
       group by ds.span, ds.span_start
       union all
-      select ds.span, ds.span_start, null, null, null, null, null, null, null, null, null, null, null,
-             count(distinct r.contact_email), null, null, null, null
-      from raw_events r
-      join day_spans ds on ds.day = r.day
-      where p_source = 'raw'
-      group by ds.span, ds.span_start
+      -- Distinct (span, contact) pairs by hashing, compared byte for byte: count(distinct) sorted
+      -- them in the database's collation, twice the work of the day's and the range's counts alone.
+      select r.span, r.span_start, null, null, null, null, null, null, null, null, null, null, null,
+             count(*), null, null, null, null
+      from (
+        select distinct ds.span, ds.span_start, r.contact_email collate "C"
+        from raw_events r
+        join day_spans ds on ds.day = r.day
+        where p_source = 'raw'
+      ) r
+      group by r.span, r.span_start
       union all
       select p.span, p.span_start, null, null, null, null, null, null, null, null, null, null, null,
              sum(case when p.now_active then 1 else -1 end), null, null, null, null
@@ -750,9 +755,8 @@ begin
         and c.previous_day < p_from
       group by c.campaign_key
       union all
-      select r.campaign_name, count(distinct r.contact_email)
-      from raw_events r
-      where p_source = 'raw'
+      select r.campaign_name, count(*)
+      from (select distinct r.campaign_name, r.contact_email collate "C" from raw_events r where p_source = 'raw') r
       group by r.campaign_name
       union all
       select substr(p.campaign_key, 2), sum(case when p.now_active then 1 else -1 end)
