@@ -10,6 +10,7 @@ export default defineConfig({
       'tests/citus/**/*.test.ts',
       'tests/integration/schema.test.ts',
       'tests/integration/dashboard-differential.test.ts',
+      'tests/integration/dashboard-buckets-campaigns.test.ts',
       'tests/integration/incremental-refresh.test.ts',
       'tests/integration/live-dashboard.test.ts',
       'tests/integration/dashboard-aggregate.test.ts',

@@ -11,7 +11,7 @@ import { pageCredentials } from '@/lib/auth/next';
 import { devSignInEnabled } from '@/lib/auth/session';
 import { readCampaigns, readDashboard } from '@/lib/dashboard/read';
 import { readWorkspaces } from '@/lib/dashboard/workspaces';
-import { resolveFilters } from '@/lib/dashboard/filters';
+import { campaignsQuery, resolveFilters } from '@/lib/dashboard/filters';
 import { pickLocale } from '@/lib/dashboard/locale';
 import { getStore } from '@/lib/db';
 import { isStoreUnavailableError } from '@/lib/db/store';
@@ -45,7 +45,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
     if (query) {
       const [current, campaigns] = await Promise.all([
         readDashboard(store, reader, query),
-        readCampaigns(store, reader, { ...query, campaign: null, interval: 'day', compare: null }),
+        readCampaigns(store, reader, campaignsQuery(query)),
       ]);
       if (current.kind === 'data') initial.current = current.body;
       if (campaigns.kind === 'data') initial.campaigns = campaigns.body;

@@ -1,26 +1,31 @@
 // Entity tags of the dashboard's answers, so a browser polling an unchanged answer gets a 304.
-// Aggregates: the data version (lib/dashboard/read.ts) and a hash of the query. Workspace lists: a
-// hash of the content.
+// Aggregates and campaign tables: the data version (lib/dashboard/read.ts) and a hash of the
+// endpoint and query. Workspace lists: a hash of the content.
 import { createHash } from 'node:crypto';
 import type { DashboardQuery } from './query';
 
 const hash = (value: unknown, length: number) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, length);
 
-/** Which answer of a query: the aggregate, or the campaigns table. */
-export type Endpoint = 'aggregate' | 'campaigns';
+/** Which answer a query asks for: the aggregate's (the default) or the campaign table's. */
+export type AnswerKind = 'aggregate' | 'campaigns';
 
-function queryKey(endpoint: Endpoint, query: DashboardQuery): string {
-  return hash([endpoint, query.workspace_id, query.from, query.to, query.campaign, query.source, query.interval, query.compare], 22);
+function queryKey(query: DashboardQuery, kind: AnswerKind): string {
+  const key: unknown[] = [query.workspace_id, query.from, query.to, query.campaign, query.source];
+  // Later parameters join the key only when they change the answer, so the tags of plain daily
+  // answers stay what they were.
+  if ((query.interval ?? 'day') !== 'day' || query.compare) key.push(query.interval ?? 'day', query.compare ?? null);
+  if (kind !== 'aggregate') key.unshift(kind);
+  return hash(key, 22);
 }
 
-export function versionEtag(endpoint: Endpoint, query: DashboardQuery, version: number): string {
-  return `"mv-${version}-${queryKey(endpoint, query)}"`;
+export function versionEtag(query: DashboardQuery, version: number, kind: AnswerKind = 'aggregate'): string {
+  return `"mv-${version}-${queryKey(query, kind)}"`;
 }
 
 /** The data version inside an If-None-Match that was issued for this very query, if any. */
-export function versionFromEtag(header: string | null | undefined, endpoint: Endpoint, query: DashboardQuery): number | null {
+export function versionFromEtag(header: string | null | undefined, query: DashboardQuery, kind: AnswerKind = 'aggregate'): number | null {
   if (!header) return null;
-  const key = queryKey(endpoint, query);
+  const key = queryKey(query, kind);
   for (const tag of header.split(',')) {
     const match = /^\s*(?:W\/)?"mv-(\d{1,15})-([A-Za-z0-9_-]+)"\s*$/.exec(tag);
     if (match && match[2] === key) return Number(match[1]);

@@ -3,7 +3,7 @@
 // the browser alike, so both agree on what a URL means.
 // Pure (no server imports): the browser bundle includes it.
 import { addDays, DEFAULT_SPAN_DAYS, daysBetween, isDay, isRelativeRange, rangeProblem, resolveRelativeRange, toDay, type DayRange, type RelativeRange } from './days';
-import type { DashboardQuery } from './query';
+import type { CampaignsQuery, DashboardQuery } from './query';
 import type { DashboardInterval, WorkspacesResponse } from './response';
 
 export interface Filters {
@@ -93,17 +93,24 @@ function scopeParams(query: DashboardQuery): URLSearchParams {
 export function filtersToSearch(query: DashboardQuery): string {
   const params = scopeParams(query);
   // The address names the interval only when the viewer chose one other than the range's default.
-  if (query.interval !== defaultInterval(query)) params.set('interval', query.interval);
+  const interval = query.interval ?? 'day';
+  if (interval !== defaultInterval(query)) params.set('interval', interval);
   return `?${params}`;
 }
 
 /** The query string of an API call for a query (the source stays the server's default, DASHBOARD_SOURCE). */
 export function apiSearch(query: DashboardQuery, extra: Record<string, string> = {}): string {
   const params = scopeParams(query);
-  if (query.interval !== 'day') params.set('interval', query.interval);
-  if (query.compare !== null) params.set('compare', query.compare);
+  if (query.interval && query.interval !== 'day') params.set('interval', query.interval);
+  if (query.compare) params.set('compare', query.compare);
   for (const [key, value] of Object.entries(extra)) params.set(key, value);
   return `?${params}`;
+}
+
+/** The campaigns table's query: the page's range and source, every campaign (the filter does not narrow the table). */
+export function campaignsQuery(query: DashboardQuery): CampaignsQuery {
+  const { interval: _interval, compare: _compare, ...scope } = query;
+  return { ...scope, campaign: null };
 }
 
 /** The page's bucket sizes; the API's `interval`. */
@@ -124,7 +131,8 @@ export function defaultInterval(range: DayRange): DashboardInterval {
  * follows the new range; a chosen one stays.
  */
 export function withDays(query: DashboardQuery, days: DayRange & { range: RelativeRange | null }): DashboardQuery {
-  const interval = query.interval === defaultInterval(query) ? defaultInterval(days) : query.interval;
+  const current = query.interval ?? 'day';
+  const interval = current === defaultInterval(query) ? defaultInterval(days) : current;
   return { ...query, ...days, interval };
 }
 

@@ -3,11 +3,13 @@
 import { z } from 'zod';
 import { badRequest, type Issue } from '../http/errors';
 import { addDays, DEFAULT_SPAN_DAYS, daysBetween, isDay, MAX_SPAN_DAYS, RELATIVE_RANGE_IDS, resolveRelativeRange, toDay, type RelativeRange } from './days';
-import { DASHBOARD_INTERVALS, DASHBOARD_SOURCES, type DashboardInterval, type DashboardSource } from './response';
+import { DASHBOARD_COMPARISONS, DASHBOARD_INTERVALS, DASHBOARD_SOURCES, type DashboardComparison, type DashboardInterval, type DashboardSource } from './response';
 
-const PARAMETERS = ['workspace_id', 'from', 'to', 'range', 'campaign', 'source', 'interval', 'compare'] as const;
+/** The parameters of every dashboard endpoint, and those only the aggregate takes. */
+const PARAMETERS = ['workspace_id', 'from', 'to', 'range', 'campaign', 'source'] as const;
+const AGGREGATE_PARAMETERS = ['interval', 'compare'] as const;
 
-export { DASHBOARD_INTERVALS, DASHBOARD_SOURCES, type DashboardInterval, type DashboardSource } from './response';
+export { DASHBOARD_SOURCES, type DashboardSource } from './response';
 
 export interface DashboardQuery {
   workspace_id: string;
@@ -17,11 +19,14 @@ export interface DashboardQuery {
   range: RelativeRange | null;
   campaign: string | null;
   source: DashboardSource;
-  /** The timeseries' buckets (default day). */
-  interval: DashboardInterval;
-  /** previous: the answer also compares the range with the period before it, like for like. */
-  compare: 'previous' | null;
+  /** Timeseries buckets (the aggregate only); day when absent. */
+  interval?: DashboardInterval;
+  /** compare=previous: the previous period in the same answer (the aggregate only); none when absent. */
+  compare?: DashboardComparison | null;
 }
+
+/** GET /api/dashboard/campaigns takes the aggregate's parameters but interval and compare. */
+export type CampaignsQuery = Omit<DashboardQuery, 'interval' | 'compare'>;
 
 /**
  * Any text Postgres can store: every character is data (quotes, %, _, tabs, emoji), but a NUL byte
@@ -47,21 +52,36 @@ const schema = z.object({
   campaign: text('campaign', 200).optional(),
   source: z.enum(DASHBOARD_SOURCES, 'source must be "mv", "raw" or "live"').optional(),
   interval: z.enum(DASHBOARD_INTERVALS, 'interval must be "day", "week" or "month"').optional(),
-  compare: z.enum(['previous'], 'compare must be "previous"').optional(),
+  compare: z.enum(DASHBOARD_COMPARISONS, 'compare must be "previous"').optional(),
 });
+
+type ParseOptions = { defaultSource: DashboardSource; today?: Date };
 
 /**
  * Parses the query string of GET /api/dashboard/aggregate. Throws a 400 HttpError naming every bad
  * parameter: unknown or repeated parameters too (a misspelt `campaign` must not silently widen the
  * answer to the whole workspace). An empty `campaign` means all campaigns.
  */
-export function parseDashboardQuery(params: URLSearchParams, options: { defaultSource: DashboardSource; today?: Date }): DashboardQuery {
+export function parseDashboardQuery(params: URLSearchParams, options: ParseOptions): DashboardQuery {
+  const { interval = 'day', compare = null, ...query } = parseQuery(params, options, [...PARAMETERS, ...AGGREGATE_PARAMETERS]);
+  return { ...query, interval, compare };
+}
+
+/** Parses the query string of GET /api/dashboard/campaigns: the aggregate's rules, without interval and compare. */
+export function parseCampaignsQuery(params: URLSearchParams, options: ParseOptions): CampaignsQuery {
+  const { interval: _interval, compare: _compare, ...query } = parseQuery(params, options, PARAMETERS);
+  return query;
+}
+
+function parseQuery(params: URLSearchParams, options: ParseOptions, parameters: readonly string[]): DashboardQuery {
   const issues: Issue[] = [];
   const raw: Record<string, string> = {};
   for (const key of new Set(params.keys())) {
     const values = params.getAll(key);
-    if (!(PARAMETERS as readonly string[]).includes(key)) {
-      issues.push({ parameter: key, message: `unknown parameter "${key.slice(0, 50)}" (expected ${PARAMETERS.join(', ')})` });
+    if ((AGGREGATE_PARAMETERS as readonly string[]).includes(key) && !parameters.includes(key)) {
+      issues.push({ parameter: key, message: `${key} applies to /api/dashboard/aggregate only` });
+    } else if (!parameters.includes(key)) {
+      issues.push({ parameter: key, message: `unknown parameter "${key.slice(0, 50)}" (expected ${parameters.join(', ')})` });
     } else if (values.length > 1) {
       issues.push({ parameter: key, message: `${key} is given ${values.length} times; give it once` });
     } else if (!(key === 'campaign' && values[0] === '')) {
@@ -101,8 +121,8 @@ export function parseDashboardQuery(params: URLSearchParams, options: { defaultS
     range,
     campaign: parsed.data.campaign ?? null,
     source: parsed.data.source ?? options.defaultSource,
-    interval: parsed.data.interval ?? 'day',
-    compare: parsed.data.compare ?? null,
+    interval: parsed.data.interval,
+    compare: parsed.data.compare,
   };
 }
 

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { Reader } from '../auth/access';
 import type { DatabaseStore, FunctionArgs } from '../db/store';
 import { HttpError } from '../http/errors';
-import { versionEtag, versionFromEtag, type Endpoint } from './etag';
-import type { DashboardQuery } from './query';
+import { versionEtag, versionFromEtag, type AnswerKind } from './etag';
+import type { CampaignsQuery, DashboardQuery } from './query';
 import { campaignsResponseSchema, dashboardResponseSchema, type CampaignsResponse, type DashboardResponse } from './response';
 
 const notModifiedSchema = z.object({ not_modified: z.literal(true), data_version: z.number() });
@@ -25,44 +25,49 @@ export type CampaignsAnswer = Answer<CampaignsResponse>;
 export const OPEN_READER: Reader = { kind: 'open' };
 
 /**
- * One versioned read: the SQL function (its *_for_member form for a signed-in user) for one query.
- * On the mv and live paths the answer carries an ETag made of the data version (the last refresh;
- * for live also the workspace's pending writes) and the query; given the client's If-None-Match,
- * an unchanged answer is not recomputed.
+ * The dashboard for one query as `reader` may see it. On the mv and live paths the answer carries
+ * an ETag made of the data version (the last refresh; for live also the workspace's pending writes)
+ * and the query; given the client's If-None-Match, an unchanged answer is not recomputed.
  */
-async function readVersioned<Body>(
-  store: DatabaseStore, reader: Reader, endpoint: Endpoint, args: FunctionArgs, query: DashboardQuery,
-  schema: z.ZodType<Body & { data_version: number }>, ifNoneMatch: string | null | undefined,
+export function readDashboard(store: DatabaseStore, reader: Reader, query: DashboardQuery, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
+  return readAnswer(store, reader, 'dashboard_aggregate', 'aggregate', dashboardResponseSchema, query, ifNoneMatch, {
+    p_interval: query.interval ?? 'day',
+    p_compare: query.compare ?? null,
+  });
+}
+
+/** Every campaign of the workspace with activity in the range, side by side; ETag and 304 as the aggregate's. */
+export function readCampaigns(store: DatabaseStore, reader: Reader, query: CampaignsQuery, ifNoneMatch?: string | null): Promise<CampaignsAnswer> {
+  return readAnswer(store, reader, 'dashboard_campaigns', 'campaigns', campaignsResponseSchema, query, ifNoneMatch);
+}
+
+async function readAnswer<Body>(
+  store: DatabaseStore,
+  reader: Reader,
+  name: string,
+  kind: AnswerKind,
+  schema: z.ZodType<Body>,
+  query: DashboardQuery,
+  ifNoneMatch: string | null | undefined,
+  extra: FunctionArgs = {},
 ): Promise<Answer<Body>> {
-  const versioned = { ...args, p_known_version: query.source === 'raw' ? null : versionFromEtag(ifNoneMatch, endpoint, query) };
-  const name = endpoint === 'aggregate' ? 'dashboard_aggregate' : 'dashboard_campaigns';
+  const args: FunctionArgs = {
+    p_workspace_id: query.workspace_id,
+    p_from: query.from,
+    p_to: query.to,
+    p_campaign: query.campaign,
+    p_source: query.source,
+    p_known_version: query.source === 'raw' ? null : versionFromEtag(ifNoneMatch, query, kind),
+    ...extra,
+  };
   const value = reader.kind === 'open'
-    ? await store.callValue(name, versioned)
-    : await store.callValue(`${name}_for_member`, { p_user_id: reader.userId, ...versioned });
+    ? await store.callValue(name, args)
+    : await store.callValue(`${name}_for_member`, { p_user_id: reader.userId, ...args });
   throwIfRefused(value);
   const notModified = notModifiedSchema.safeParse(value);
-  if (notModified.success) return { kind: 'not-modified', etag: versionEtag(endpoint, query, notModified.data.data_version) };
-  const { data_version: version, ...body } = schema.parse(value);
-  return { kind: 'data', body: body as Body, etag: query.source === 'raw' ? null : versionEtag(endpoint, query, version) };
-}
-
-const scopeArgs = (query: DashboardQuery): FunctionArgs => ({
-  p_workspace_id: query.workspace_id,
-  p_from: query.from,
-  p_to: query.to,
-  p_campaign: query.campaign,
-  p_source: query.source,
-});
-
-/** The dashboard for one query as `reader` may see it (with compare=previous, its comparison too). */
-export function readDashboard(store: DatabaseStore, reader: Reader, query: DashboardQuery, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
-  const args = { ...scopeArgs(query), p_interval: query.interval, p_compare: query.compare };
-  return readVersioned(store, reader, 'aggregate', args, query, dashboardResponseSchema.extend({ data_version: z.number() }), ifNoneMatch);
-}
-
-/** Every campaign of the workspace with activity in the range, side by side (`campaign` narrows it to one). */
-export function readCampaigns(store: DatabaseStore, reader: Reader, query: DashboardQuery, ifNoneMatch?: string | null): Promise<CampaignsAnswer> {
-  return readVersioned(store, reader, 'campaigns', scopeArgs(query), query, campaignsResponseSchema.extend({ data_version: z.number() }), ifNoneMatch);
+  if (notModified.success) return { kind: 'not-modified', etag: versionEtag(query, notModified.data.data_version, kind) };
+  const { data_version: version } = z.object({ data_version: z.number() }).parse(value);
+  return { kind: 'data', body: schema.parse(value), etag: query.source === 'raw' ? null : versionEtag(query, version, kind) };
 }
 
 /** Turns a *_for_member refusal into its HTTP answer. */

@@ -1,13 +1,19 @@
-// The JSON contract of GET /api/dashboard/aggregate (ARCHITECTURE.md), as one zod schema shared
-// by the server (validating what the SQL function returns), the SWR hooks and the contract tests.
+// The JSON contracts of GET /api/dashboard/aggregate (ARCHITECTURE.md) and /api/dashboard/campaigns,
+// as zod schemas shared by the server (validating what the SQL functions return), the SWR hooks and
+// the contract tests.
 import { z } from 'zod';
 
 /** mv: the views as of the last refresh; raw: the raw tables; live: the views plus the raw rows of buckets written since. */
 export const DASHBOARD_SOURCES = ['mv', 'raw', 'live'] as const;
 export type DashboardSource = (typeof DASHBOARD_SOURCES)[number];
-/** The timeseries' buckets: days, ISO weeks (from Monday), calendar months; clipped to the range. */
+
+/** Timeseries buckets: a UTC day, an ISO week (from Monday) or a month (from the 1st), clipped to the range. */
 export const DASHBOARD_INTERVALS = ['day', 'week', 'month'] as const;
 export type DashboardInterval = (typeof DASHBOARD_INTERVALS)[number];
+
+/** compare=previous: the range's complete days against as many days just before them, in the same answer. */
+export const DASHBOARD_COMPARISONS = ['previous'] as const;
+export type DashboardComparison = (typeof DASHBOARD_COMPARISONS)[number];
 
 const count = z.number().int().nonnegative();
 const money = z.number().nonnegative();
@@ -23,6 +29,8 @@ export const summarySchema = z.object({
   total_cost_usd: money, llm_calls: count, tokens_in: count, tokens_out: count,
 });
 
+// day: the first day of the bucket within the range (with interval=week a range starting on a
+// Wednesday opens with a bucket labelled that Wednesday, covering Wednesday to Sunday).
 export const timeseriesPointSchema = z.object({
   day: isoDay,
   sends: count, opens: count, clicks: count, replies: count, bounces: count, opt_outs: count,
@@ -31,7 +39,7 @@ export const timeseriesPointSchema = z.object({
   cost_by_provider: z.record(z.string(), money),
 });
 
-// Steps 1..5 always, then every later step with sends in the range, in order.
+// Steps 1-5 always, then every later step with sends in the range, in order.
 export const sequenceStepSchema = z.object({ step: z.number().int().min(1), sends: count });
 
 export const costBreakdownRowSchema = z.object({
@@ -51,13 +59,14 @@ export const freshnessRowSchema = z.object({
   raw_buckets: count,
 });
 
-/** One period of a comparison (compare=previous): its days and their summary. */
-export const periodSummarySchema = z.object({ from: isoDay, to: isoDay, summary: summarySchema });
-/**
- * compare=previous: the range's complete days (`current`; all of it unless it holds today) against
- * as many days just before (`previous`); null when the range has no complete day.
- */
-export const comparisonSchema = z.object({ current: periodSummarySchema, previous: periodSummarySchema, partial_day: isoDay.nullable() });
+// The day of the range still filling: today (UTC, the database's clock) when the range holds it.
+const partialDay = isoDay.nullable();
+
+const periodSchema = z.object({ from: isoDay, to: isoDay, summary: summarySchema });
+
+// Like for like: current is the range's complete days (the whole range, or up to yesterday when it
+// holds today), previous as many days just before it. null when the range has no complete day.
+export const comparisonSchema = z.object({ current: periodSchema, previous: periodSchema, partial_day: partialDay });
 
 export const dashboardResponseSchema = z.object({
   workspace_id: z.string(),
@@ -66,14 +75,13 @@ export const dashboardResponseSchema = z.object({
   campaign: z.string().nullable(),
   source: z.enum(DASHBOARD_SOURCES),
   interval: z.enum(DASHBOARD_INTERVALS),
-  /** The range's day still filling (today, UTC, on the database's clock) when the range holds it. */
-  partial_day: isoDay.nullable(),
+  partial_day: partialDay,
   summary: summarySchema,
   timeseries: z.array(timeseriesPointSchema),
   sequence: z.array(sequenceStepSchema),
   cost_breakdown: z.array(costBreakdownRowSchema),
   freshness: z.array(freshnessRowSchema),
-  /** Present with compare=previous. */
+  /** Present only with compare=previous. */
   comparison: comparisonSchema.nullable().optional(),
 });
 
@@ -84,24 +92,27 @@ export type CostBreakdownRow = z.infer<typeof costBreakdownRowSchema>;
 export type FreshnessRow = z.infer<typeof freshnessRowSchema>;
 export type Comparison = z.infer<typeof comparisonSchema>;
 
-/** GET /api/dashboard/campaigns: every campaign with activity in the range, side by side. */
+/** GET /api/dashboard/campaigns: every campaign with email events or LLM usage in the range, side by side. */
 export const campaignRowSchema = z.object({
   campaign_name: z.string(),
   sends: count, opens: count, clicks: count, replies: count, bounces: count, opt_outs: count,
   unique_contacts: count,
   open_rate: rate, click_rate: rate, reply_rate: rate, bounce_rate: rate, opt_out_rate: rate,
   total_cost_usd: money, llm_calls: count,
+  /** USD per reply, null without replies. */
   cost_per_reply: money.nullable(),
 });
+
 export const campaignsResponseSchema = z.object({
   workspace_id: z.string(),
   from: isoDay,
   to: isoDay,
   campaign: z.string().nullable(),
   source: z.enum(DASHBOARD_SOURCES),
-  partial_day: isoDay.nullable(),
+  partial_day: partialDay,
+  /** Sorted by sends, highest first, then by name (code point order). */
   campaigns: z.array(campaignRowSchema),
-  /** LLM usage of the range with no campaign (it counts in the workspace's totals, in no row). */
+  /** LLM usage tied to no campaign (zero when one campaign is asked for). */
   unattributed: z.object({ total_cost_usd: money, llm_calls: count }),
   freshness: z.array(freshnessRowSchema),
 });

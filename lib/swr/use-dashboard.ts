@@ -5,7 +5,7 @@
 // range (range=30d) is resolved by the server on each request, so an open tab moves past midnight.
 import useSWR from 'swr';
 import type { z } from 'zod';
-import { apiSearch } from '../dashboard/filters';
+import { apiSearch, campaignsQuery } from '../dashboard/filters';
 import type { DashboardQuery } from '../dashboard/query';
 import { campaignsResponseSchema, dashboardResponseSchema, type CampaignsResponse, type DashboardResponse } from '../dashboard/response';
 import { fetchJson, type ApiError } from './fetcher';
@@ -20,7 +20,7 @@ export function dashboardUrl(query: DashboardQuery): string {
 
 /** Every campaign of the workspace side by side (the campaign filter and the interval do not narrow the table). */
 export function campaignsUrl(query: DashboardQuery): string {
-  return `/api/dashboard/campaigns${apiSearch({ ...query, campaign: null, interval: 'day', compare: null })}`;
+  return `/api/dashboard/campaigns${apiSearch(campaignsQuery(query))}`;
 }
 
 /**

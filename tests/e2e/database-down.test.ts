@@ -14,6 +14,7 @@ import { startNextServer, type NextServer } from '../../scripts/lib/next-server'
 const API_ROUTES = [
   '/api/dashboard/aggregate?workspace_id=acme',
   '/api/dashboard/aggregate?workspace_id=acme&source=raw',
+  '/api/dashboard/campaigns?workspace_id=acme',
   '/api/dashboard/workspaces',
   '/api/admin/refresh-views',
 ];

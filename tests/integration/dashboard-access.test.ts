@@ -5,10 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
+import { GET as campaigns } from '../../app/api/dashboard/campaigns/route';
 import { POST as refresh } from '../../app/api/dashboard/refresh/route';
 import { GET as workspaces } from '../../app/api/dashboard/workspaces/route';
 import { sessionCookies } from '../../lib/auth/session';
-import { dashboardResponseSchema, workspacesResponseSchema, type DashboardResponse, type WorkspacesResponse } from '../../lib/dashboard/response';
+import {
+  campaignsResponseSchema, dashboardResponseSchema, workspacesResponseSchema, type CampaignsResponse, type DashboardResponse, type WorkspacesResponse,
+} from '../../lib/dashboard/response';
 import {
   addMember, bearer, es256Key, es256Token, hs256Token, openMode, requireSignIn, serveJwks, TEST_ANON_KEY, TEST_JWT_SECRET,
   type FakeSupabaseAuth, type SigningKey,
@@ -140,6 +143,40 @@ describe('dashboard access with HS256 tokens (SUPABASE_JWT_SECRET)', () => {
     expect(asAdmin.status).toBe(200);
     expect(asAdmin.body.source).toBe('raw');
     expect(asAdmin.body.summary).toMatchObject({ sends: 2, replies: 1, total_cost_usd: 0.5 });
+  });
+
+  it('GET /api/dashboard/campaigns follows the same rules: 401 signed out, 200 for a member, the same 404 for a non-member and a missing workspace, 403 raw for a viewer', async () => {
+    const at = (params: Record<string, string>) => `/api/dashboard/campaigns?${new URLSearchParams({ ...range, ...params })}`;
+    const signedOut = await callRoute(campaigns, at({ workspace_id: wsA }));
+    expect(signedOut.status).toBe(401);
+    expect(signedOut.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await callRoute(campaigns, at({ workspace_id: wsA }), { headers: bearer(await hs256Token({ sub: viewer, expiresIn: -120 })) })).status).toBe(401);
+
+    const member = await callRoute<CampaignsResponse>(campaigns, at({ workspace_id: wsA }), { headers: bearer(await hs256Token({ sub: viewer })) });
+    expect(member.status).toBe(200);
+    campaignsResponseSchema.parse(member.body);
+    expect(member.body.campaigns.map((c) => [c.campaign_name, c.sends, c.replies, c.unique_contacts, c.total_cost_usd, c.cost_per_reply]))
+      .toEqual([['Launch', 2, 1, 2, 0.5, 0.5]]);
+    const etag = member.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"mv-/);
+    const again = await callRoute(campaigns, at({ workspace_id: wsA }), { headers: { ...bearer(await hs256Token({ sub: viewer })), 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    // The aggregate's tag for the same query is not the table's.
+    const aggregateTag = (await callRoute(aggregate, url({ workspace_id: wsA }), { headers: bearer(await hs256Token({ sub: viewer })) })).headers.get('etag');
+    expect(aggregateTag).not.toBe(etag);
+
+    const outsiderHeaders = bearer(await hs256Token({ sub: outsider }));
+    const notMember = await callRoute(campaigns, at({ workspace_id: wsA }), { headers: { ...outsiderHeaders, 'if-none-match': etag } });
+    const missing = await callRoute(campaigns, at({ workspace_id: uniqueWorkspace('nowhere') }), { headers: outsiderHeaders });
+    expect([notMember.status, missing.status]).toEqual([404, 404]);
+    expect(notMember.body).toEqual(missing.body);
+
+    const rawAsViewer = await callRoute<{ error: string }>(campaigns, at({ workspace_id: wsA, source: 'raw' }), { headers: bearer(await hs256Token({ sub: viewer })) });
+    expect(rawAsViewer.status).toBe(403);
+    const rawAsAdmin = await callRoute<CampaignsResponse>(campaigns, at({ workspace_id: wsA, source: 'raw' }), { headers: bearer(await hs256Token({ sub: admin })) });
+    expect(rawAsAdmin.status).toBe(200);
+    expect({ ...rawAsAdmin.body, source: 'mv', freshness: [] }).toEqual({ ...member.body, freshness: [] });
+    expect(rawAsAdmin.headers.get('etag')).toBeNull();
   });
 
   it('lists only the caller\'s workspaces, each with the caller\'s role', async () => {

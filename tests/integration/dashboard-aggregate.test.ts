@@ -53,7 +53,8 @@ describe('GET /api/dashboard/aggregate', () => {
       ['2025-03-01', 1, 1, 0], ['2025-03-02', 3, 3, 0.25], ['2025-03-03', 0, 1, 1.5],
     ]);
     expect(body.timeseries[1]?.cost_by_provider).toEqual({ openai: 0.25, anthropic: 0 });
-    expect(body.sequence).toEqual([{ step: 1, sends: 2 }, { step: 2, sends: 1 }, { step: 3, sends: 0 }, { step: 4, sends: 0 }, { step: 5, sends: 0 }]);
+    expect(body.sequence).toEqual([{ step: 1, sends: 2 }, { step: 2, sends: 1 }, { step: 3, sends: 0 }, { step: 4, sends: 0 }, { step: 5, sends: 0 },
+      { step: 6, sends: 1 }]);
     expect(body.cost_breakdown.map((row) => [row.provider, row.total_cost_usd, row.call_count])).toEqual([['anthropic', 1.5, 1], ['openai', 0.25, 1]]);
     expect(body.freshness.map((f) => f.view_name)).toContain('mv_daily_stats');
     // The test database's TimeZone is Pacific/Chatham; times still come out in UTC.
@@ -67,7 +68,8 @@ describe('GET /api/dashboard/aggregate', () => {
     const odd = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws, from: '2025-03-01', to: '2025-03-03', campaign: awkward }));
     expect(odd.status).toBe(200);
     expect(odd.body.summary).toMatchObject({ sends: 1, unique_contacts: 1, total_cost_usd: 0 });
-    expect(odd.body.sequence.every((step) => step.sends === 0)).toBe(true); // step 6 counts in sends only
+    // Steps 1-5 always, then step 6 because it has a send in the range.
+    expect(odd.body.sequence).toEqual([...[1, 2, 3, 4, 5].map((step) => ({ step, sends: 0 })), { step: 6, sends: 1 }]);
     for (const pattern of ['Alpha%', 'Alph_', '%']) {
       const like = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws, from: '2025-03-01', to: '2025-03-03', campaign: pattern }));
       expect(like.body.summary.sends, pattern).toBe(0);
@@ -226,7 +228,7 @@ describe('GET /api/dashboard/aggregate', () => {
   it('answers 503 "schema is not up to date" when the SQL function is missing', async () => {
     await client.query('begin');
     try {
-      await client.query('alter function public.dashboard_aggregate(text, date, date, text, text, bigint) rename to dashboard_aggregate_hidden');
+      await client.query('alter function public.dashboard_aggregate(text, date, date, text, text, bigint, text, text) rename to dashboard_aggregate_hidden');
       await client.query('commit');
       const log = vi.spyOn(console, 'error').mockImplementation(() => {});
       const { status, body } = await callRoute<{ error: string }>(aggregate, url({ workspace_id: ws }));
@@ -234,7 +236,7 @@ describe('GET /api/dashboard/aggregate', () => {
       expect(status).toBe(503);
       expect(body.error).toMatch(/schema is not up to date/);
     } finally {
-      await client.query('alter function public.dashboard_aggregate_hidden(text, date, date, text, text, bigint) rename to dashboard_aggregate');
+      await client.query('alter function public.dashboard_aggregate_hidden(text, date, date, text, text, bigint, text, text) rename to dashboard_aggregate');
     }
   });
 });

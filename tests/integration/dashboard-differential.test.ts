@@ -107,7 +107,9 @@ function oracle(workspace: string, from: string, to: string, campaign: string | 
       return [day, count('sent', that), new Set(that.map((e) => e.contact_email)).size,
         spend.filter((u) => utcDay(u.created_at) === day).reduce((sum, u) => sum + u.micros, 0) / 1e6];
     }),
-    sequence: [1, 2, 3, 4, 5].map((step) => ({ step, sends: chosen.filter((e) => e.event_type === 'sent' && e.email_number === step).length })),
+    // Steps 1-5 always, then every later step with sends (the data has steps up to 7).
+    sequence: [1, 2, 3, 4, 5, 6, 7, 8].map((step) => ({ step, sends: chosen.filter((e) => e.event_type === 'sent' && e.email_number === step).length }))
+      .filter(({ step, sends }) => step <= 5 || sends > 0),
     models: [...byModel.values()].sort((a, b) => b.micros - a.micros || byteOrder(a.provider, b.provider) || byteOrder(a.model, b.model))
       .map((row) => [row.provider, row.model, row.micros / 1e6, row.calls, row.tokens_in, row.tokens_out]),
   };

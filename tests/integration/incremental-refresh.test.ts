@@ -53,7 +53,12 @@ const backfill = (n: number) => Array.from({ length: n }, () => event(addDays(TO
  */
 async function mismatches(db: pg.ClientBase): Promise<Record<string, number>> {
   const { rows } = await db.query(`
-    with stats_truth as (
+    with later_truth as (
+      select workspace_id, campaign_name, day, jsonb_object_agg(step::text, sends) as steps
+      from (select workspace_id, campaign_name, (event_ts at time zone 'UTC')::date as day, email_number as step, count(*) as sends
+            from email_events where workspace_id = any($1) and event_type = 'sent' and email_number > 5 group by 1, 2, 3, 4) s
+      group by 1, 2, 3
+    ), counts_truth as (
       select workspace_id, campaign_name, (event_ts at time zone 'UTC')::date as day,
              count(*) filter (where event_type = 'sent') as sends, count(*) filter (where event_type = 'opened') as opens,
              count(*) filter (where event_type = 'clicked') as clicks, count(*) filter (where event_type = 'replied') as replies,
@@ -63,6 +68,9 @@ async function mismatches(db: pg.ClientBase): Promise<Record<string, number>> {
              count(*) filter (where event_type = 'sent' and email_number = 3) as e3, count(*) filter (where event_type = 'sent' and email_number = 4) as e4,
              count(*) filter (where event_type = 'sent' and email_number = 5) as e5
       from email_events where workspace_id = any($1) group by 1, 2, 3
+    ), stats_truth as (
+      select c.*, coalesce(l.steps, '{}') as later_steps
+      from counts_truth c left join later_truth l using (workspace_id, campaign_name, day)
     ), stats_view as (select * from mv_daily_stats where workspace_id = any($1)),
     contact_days as (
       select workspace_id, campaign_name, contact_email, (event_ts at time zone 'UTC')::date as day
@@ -84,9 +92,10 @@ async function mismatches(db: pg.ClientBase): Promise<Record<string, number>> {
     ), cost_view as (select * from mv_llm_cost where workspace_id = any($1))
     select
       (select count(*) from stats_truth t full join stats_view v using (workspace_id, campaign_name, day)
-       where row(t.sends, t.opens, t.clicks, t.replies, t.bounces, t.opt_outs, t.unique_contacts, t.e1, t.e2, t.e3, t.e4, t.e5)
+       where row(t.sends, t.opens, t.clicks, t.replies, t.bounces, t.opt_outs, t.unique_contacts, t.e1, t.e2, t.e3, t.e4, t.e5, t.later_steps)
              is distinct from row(v.sends, v.opens, v.clicks, v.replies, v.bounces, v.opt_outs, v.unique_contacts,
-                                  v.email_1_sends, v.email_2_sends, v.email_3_sends, v.email_4_sends, v.email_5_sends))::int as mv_daily_stats,
+                                  v.email_1_sends, v.email_2_sends, v.email_3_sends, v.email_4_sends, v.email_5_sends,
+                                  v.later_step_sends))::int as mv_daily_stats,
       (select count(*) from contacts_truth t full join contacts_view v
          on v.workspace_id = t.workspace_id and v.campaign_name is not distinct from t.campaign_name
         and v.day = t.day and v.previous_day = t.previous_day

@@ -55,7 +55,7 @@ describe('the dashboard views', () => {
   it('have the spec columns', async () => {
     expect(await columns('mv_daily_stats')).toEqual([
       'workspace_id', 'campaign_name', 'day', 'sends', 'opens', 'clicks', 'replies', 'bounces', 'opt_outs',
-      'unique_contacts', 'email_1_sends', 'email_2_sends', 'email_3_sends', 'email_4_sends', 'email_5_sends']);
+      'unique_contacts', 'email_1_sends', 'email_2_sends', 'email_3_sends', 'email_4_sends', 'email_5_sends', 'later_step_sends']);
     // The contract's columns, then campaign_key (campaign_name as a non-null key, generated).
     expect(await columns('mv_llm_cost')).toEqual([
       'workspace_id', 'campaign_name', 'provider', 'model', 'day', 'total_cost', 'total_tokens_in', 'total_tokens_out', 'call_count',

@@ -78,6 +78,7 @@ describe('grants under Supabase\'s default privileges', () => {
       const { rows: names } = await client.query<{ proname: string }>(`select proname from pg_proc where pronamespace = 'public'::regnamespace`);
       expect(names.map((r) => r.proname)).toEqual(expect.arrayContaining([
         'dashboard_aggregate', 'dashboard_workspaces', 'dashboard_aggregate_for_member', 'dashboard_workspaces_for_member', 'dashboard_member_role',
+        'dashboard_campaigns', 'dashboard_campaigns_for_member',
       ]));
     });
 
@@ -88,6 +89,9 @@ describe('grants under Supabase\'s default privileges', () => {
         'select public.dashboard_workspaces_for_member(gen_random_uuid())',
         `select public.dashboard_member_role(gen_random_uuid(), 'acme')`,
         `select public.dashboard_aggregate('acme', '2025-01-01', '2025-01-02')`,
+        `select public.dashboard_aggregate('acme', '2025-01-01', '2025-01-02', p_interval => 'week', p_compare => 'previous')`,
+        `select public.dashboard_campaigns('acme', '2025-01-01', '2025-01-02')`,
+        `select public.dashboard_campaigns_for_member(gen_random_uuid(), 'acme', '2025-01-01', '2025-01-02')`,
         'select public.dashboard_workspaces()',
       ]) {
         await client.query('begin');
@@ -119,10 +123,11 @@ describe('grants under Supabase\'s default privileges', () => {
       `select p.proname as name,
               (select split_part(c, '=', 2) from unnest(p.proconfig) c where c like 'statement_timeout=%') as timeout
        from pg_proc p where p.pronamespace = 'public'::regnamespace
-         and p.proname in ('dashboard_aggregate', 'dashboard_workspaces', 'dashboard_aggregate_for_member', 'dashboard_workspaces_for_member', 'dashboard_member_role')
+         and p.proname in ('dashboard_aggregate', 'dashboard_workspaces', 'dashboard_aggregate_for_member', 'dashboard_workspaces_for_member', 'dashboard_member_role',
+                           'dashboard_campaigns', 'dashboard_campaigns_for_member')
        order by 1`,
     );
-    expect(rows.length).toBe(5);
+    expect(rows.length).toBe(7);
     for (const row of rows) expect(row.timeout, row.name).toMatch(/^\d+(ms|s)$/);
   });
 });

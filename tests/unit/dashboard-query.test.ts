@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../lib/http/errors';
 import { addMonths, daysBetween, previousPeriod, resolveRelativeRange } from '../../lib/dashboard/days';
-import { parseDashboardQuery } from '../../lib/dashboard/query';
+import { parseCampaignsQuery, parseDashboardQuery } from '../../lib/dashboard/query';
 
 const today = new Date('2025-12-07T22:30:00Z');
 const parse = (query: string) => parseDashboardQuery(new URLSearchParams(query), { defaultSource: 'mv', today });
 
-function issuesOf(query: string): string[] {
+function issuesOf(query: string, parser: (query: string) => unknown = parse): string[] {
   try {
-    parse(query);
+    parser(query);
   } catch (error) {
     if (error instanceof HttpError) return [...new Set((error.extra.issues as Array<{ parameter: string }>).map((i) => i.parameter))];
     throw error;
@@ -19,7 +19,8 @@ function issuesOf(query: string): string[] {
 
 describe('parseDashboardQuery', () => {
   it('defaults to the 30 days ending today (UTC), all campaigns, the mv source', () => {
-    expect(parse('workspace_id=w')).toEqual({ workspace_id: 'w', from: '2025-11-08', to: '2025-12-07', range: null, campaign: null, source: 'mv', interval: 'day', compare: null });
+    expect(parse('workspace_id=w')).toEqual({ workspace_id: 'w', from: '2025-11-08', to: '2025-12-07', range: null, campaign: null, source: 'mv',
+      interval: 'day', compare: null });
   });
 
   it('takes the default source from the environment', () => {
@@ -63,6 +64,31 @@ describe('parseDashboardQuery', () => {
     expect(parse('workspace_id=w&from=2025-01-01&to=2026-01-01').to).toBe('2026-01-01');
     expect(issuesOf('workspace_id=w&from=2025-01-01&to=2026-01-02')).toEqual(['from', 'to']);
   });
+
+  it('takes interval=day|week|month and compare=previous, refusing anything else by name', () => {
+    expect(parse('workspace_id=w&interval=week')).toMatchObject({ interval: 'week', compare: null });
+    expect(parse('workspace_id=w&interval=month&compare=previous')).toMatchObject({ interval: 'month', compare: 'previous' });
+    for (const bad of ['Week', 'year', '', 'days']) expect(issuesOf(`workspace_id=w&interval=${bad}`), bad).toEqual(['interval']);
+    for (const bad of ['prior', 'PREVIOUS', '', 'true']) expect(issuesOf(`workspace_id=w&compare=${bad}`), bad).toEqual(['compare']);
+    expect(issuesOf('workspace_id=w&interval=week&interval=month')).toEqual(['interval']);
+  });
+});
+
+describe('parseCampaignsQuery', () => {
+  const campaigns = (query: string) => parseCampaignsQuery(new URLSearchParams(query), { defaultSource: 'mv', today });
+
+  it('takes the aggregate\'s parameters with its defaults', () => {
+    expect(campaigns('workspace_id=w')).toEqual({ workspace_id: 'w', from: '2025-11-08', to: '2025-12-07', range: null, campaign: null, source: 'mv' });
+    expect(campaigns('workspace_id=w&range=7d&campaign=A&source=live')).toEqual(
+      { workspace_id: 'w', from: '2025-12-01', to: '2025-12-07', range: '7d', campaign: 'A', source: 'live' });
+  });
+
+  it('refuses interval and compare (the aggregate\'s only) and every bad parameter, naming them', () => {
+    expect(issuesOf('workspace_id=w&interval=week', campaigns)).toEqual(['interval']);
+    expect(issuesOf('workspace_id=w&compare=previous', campaigns)).toEqual(['compare']);
+    expect(issuesOf('from=2025-02-30&source=x&campaing=a', campaigns).sort()).toEqual(['campaing', 'from', 'source', 'workspace_id']);
+    expect(issuesOf('workspace_id=w&from=2025-01-01&to=2026-01-02', campaigns)).toEqual(['from', 'to']);
+  });
 });
 
 describe('previousPeriod', () => {
@@ -98,7 +124,8 @@ describe('relative ranges', () => {
   });
 
   it('are accepted by the API query, named in its answer, and exclusive with from/to', () => {
-    expect(parse('workspace_id=w&range=7d')).toEqual({ workspace_id: 'w', from: '2025-12-01', to: '2025-12-07', range: '7d', campaign: null, source: 'mv', interval: 'day', compare: null });
+    expect(parse('workspace_id=w&range=7d')).toEqual({ workspace_id: 'w', from: '2025-12-01', to: '2025-12-07', range: '7d', campaign: null, source: 'mv',
+      interval: 'day', compare: null });
     expect(parse('workspace_id=w&range=ytd').from).toBe('2025-01-01');
     expect(issuesOf('workspace_id=w&range=2w')).toEqual(['range']);
     expect(issuesOf('workspace_id=w&range=7d&from=2025-12-01')).toEqual(['range']);

@@ -68,7 +68,8 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
     const { status, body, headers } = await callRoute<Record<string, unknown>>(aggregate, `/api/dashboard/aggregate?${query}`);
     expect(postgrest.calls.map((call) => [call.method, call.url])).toEqual([['POST', `${SUPABASE_URL}/rest/v1/rpc/dashboard_aggregate`]]);
     expect(postgrest.calls[0]?.body).toEqual({
-      p_workspace_id: 'w', p_from: '2025-01-01', p_to: '2025-01-01', p_campaign: "O'Brien 100%", p_source: 'mv', p_interval: 'day', p_compare: null, p_known_version: null,
+      p_workspace_id: 'w', p_from: '2025-01-01', p_to: '2025-01-01', p_campaign: "O'Brien 100%", p_source: 'mv', p_known_version: null,
+      p_interval: 'day', p_compare: null,
     });
     expect(status).toBe(200);
     const { data_version: _version, ...contract } = answer;

@@ -1,25 +1,16 @@
 // GET /api/dashboard/aggregate: the dashboard for one workspace and range (ARCHITECTURE.md contract),
 // for a member of that workspace (401 signed out, 404 not a member, 403 source=raw as a viewer).
-import { NextResponse } from 'next/server';
 import { readerOf } from '@/lib/auth/access';
 import { readDashboard } from '@/lib/dashboard/read';
 import { parseDashboardQuery } from '@/lib/dashboard/query';
 import { getStore } from '@/lib/db';
 import { env } from '@/lib/env';
-import { handle } from '@/lib/http/respond';
+import { answerResponse, handle } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
-
-const CACHE_CONTROL = 'private, max-age=0, must-revalidate';
 
 export const GET = handle('GET /api/dashboard/aggregate', async (request: Request) => {
   const reader = await readerOf(request);
   const query = parseDashboardQuery(new URL(request.url).searchParams, { defaultSource: env().DASHBOARD_SOURCE });
-  const answer = await readDashboard(getStore(), reader, query, request.headers.get('if-none-match'));
-  if (answer.kind === 'not-modified') {
-    return new NextResponse(null, { status: 304, headers: { ETag: answer.etag, 'Cache-Control': CACHE_CONTROL } });
-  }
-  const headers: Record<string, string> = { 'Cache-Control': CACHE_CONTROL };
-  if (answer.etag) headers.ETag = answer.etag;
-  return NextResponse.json(answer.body, { headers });
+  return answerResponse(await readDashboard(getStore(), reader, query, request.headers.get('if-none-match')));
 });
