@@ -3,6 +3,7 @@
 // interleaved pairs: the spec's own SQL, the three query shapes, the dashboard API in-process and
 // over HTTP, the full rebuild, readers during a refresh, incremental refreshes, insert throughput
 // with and without change tracking, live answers with writes pending and, with --page, page load.
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,9 +14,10 @@ import { buildNext, startNextServer, type NextServer } from './lib/next-server';
 import { progress } from './lib/progress';
 import { openBenchDatabase } from './lib/bench/database';
 import { benchAuth } from './lib/bench/http-auth';
-import { pageSection } from './lib/bench/page-load';
+import { pageComparison, pageReport, pageSection } from './lib/bench/page-load';
 import { printReport, scaleSvg } from './lib/bench/report';
-import { writeResults, type Machine, type ResultsFile, type SizeResult } from './lib/bench/results';
+import { RESULTS_DIR, writeResults, type Machine, type ResultsFile, type SizeResult } from './lib/bench/results';
+import { pickTarget } from './lib/bench/measure';
 import { loadAverage, measureSize } from './lib/bench/sections';
 import { growTo } from './lib/bench/seed';
 
@@ -28,6 +30,11 @@ const HELP = `Usage: npm run bench -- [options]
   --http, --no-http   also time the API over HTTP against \`next start\` (default: --http; it builds first)
   --page              also time page loads in headless Chromium (CHROMIUM_PATH, a system Chromium or the
                       one inside @sparticuz/chromium), 10 each source
+  --page-only         only the page loads (seeds and refreshes the views first; no other section);
+                      results in bench/results/<date>-<events>-page.json
+  --page-against DIR  with --page-only: time this build against the build of another checkout of
+                      the app in DIR (its own node_modules, \`next build\` run there), both on the views,
+                      loads interleaved: a before/after measured side by side
   --keep              keep the embedded database in .data/bench (a later --keep run grows it)
   --reset             start from empty tables (with DATABASE_URL: truncates email_events and llm_usage)
   --yes               allow a DATABASE_URL that is not on this machine (it is written to)
@@ -40,10 +47,14 @@ end unless --keep. With DATABASE_URL, demo rows are added to it and nothing is d
 const ARGS = {
   events: { type: 'string' }, scale: { type: 'string' }, iterations: { type: 'string' },
   http: { type: 'boolean' }, 'no-http': { type: 'boolean' }, page: { type: 'boolean' },
+  'page-only': { type: 'boolean' }, 'page-against': { type: 'string' },
   keep: { type: 'boolean' }, reset: { type: 'boolean' }, yes: { type: 'boolean' }, help: { type: 'boolean' },
 } as const;
 
-interface Options { sizes: number[]; iterations?: number; http: boolean; page: boolean; keep: boolean; reset: boolean; yes: boolean }
+interface Options {
+  sizes: number[]; iterations?: number; http: boolean; page: boolean; pageOnly: boolean; pageAgainst?: string;
+  keep: boolean; reset: boolean; yes: boolean;
+}
 
 function parseOptions(): Options | undefined {
   const parsed = (() => {
@@ -60,9 +71,12 @@ function parseOptions(): Options | undefined {
   const iterations = values.iterations === undefined ? undefined : Number(values.iterations);
   if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 3)) throw new UsageError('--iterations must be a whole number of at least 3');
   if (values.http && values['no-http']) throw new UsageError('--http and --no-http contradict each other');
+  const pageOnly = values['page-only'] ?? false;
+  if (values['page-against'] && !pageOnly) throw new UsageError('--page-against needs --page-only');
+  if (pageOnly && sizes.length > 1) throw new UsageError('--page-only measures one size: use --events');
   return {
-    sizes: [...new Set(sizes)].sort((a, b) => a - b), iterations, http: !values['no-http'],
-    page: values.page ?? false, keep: values.keep ?? false, reset: values.reset ?? false, yes: values.yes ?? false,
+    sizes: [...new Set(sizes)].sort((a, b) => a - b), iterations, http: !values['no-http'] && !pageOnly,
+    page: values.page ?? false, pageOnly, pageAgainst: values['page-against'] && path.resolve(values['page-against']), keep: values.keep ?? false, reset: values.reset ?? false, yes: values.yes ?? false,
   };
 }
 
@@ -94,6 +108,10 @@ async function main(): Promise<number> {
       const bar = progress('seeding email_events'.padEnd(24), events);
       const seeded = await growTo(client, events, { step, onProgress: (n) => bar.update(n), warn: log });
       bar.finish(seeded.seconds ? `(${seeded.seconds} s)` : '(already there)');
+      if (options.pageOnly) {
+        await pageOnly(client, database.url, seeded.events, options.pageAgainst);
+        return 0;
+      }
       const iterations = options.iterations ?? (seeded.events > 3_000_000 ? 7 : seeded.events > 1_500_000 ? 12 : 20);
       log(`\n── ${seeded.events.toLocaleString('en-US')} events (${iterations} interleaved pairs per measurement) ──`);
       results.push(await measureSize({
@@ -118,6 +136,21 @@ async function main(): Promise<number> {
     await client.end().catch(() => {});
     await database.close();
   }
+}
+
+/** --page-only: the views brought up to date, then page loads of the busiest workspace, alone. */
+async function pageOnly(client: pg.Client, url: string, events: number, against: string | undefined): Promise<void> {
+  const loadStart = loadAverage();
+  await client.query('select public.refresh_dashboard_views()');
+  const target = await pickTarget(client);
+  const page = against ? await pageComparison(url, target.workspace, against) : await pageSection(url, target.workspace);
+  const postgres = String((await client.query('show server_version')).rows[0].server_version);
+  console.log(`\n${events.toLocaleString('en-US')} events, workspace ${target.workspace}, last 30 days\n${pageReport(page)}`);
+  const file = path.join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-${events}-page.json`);
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), command, machine: machine(postgres, loadStart), events, target, page }, null, 2)}\n`);
+  console.log(`\nResults: ${path.relative(PROJECT_ROOT, file)}`);
 }
 
 function machine(postgres: string, loadStart: number[]): Machine {
