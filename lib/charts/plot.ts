@@ -1,6 +1,7 @@
 // SVG path data for the charts, in the plot's viewBox: x in buckets (bucket i spans i..i+1), y from
 // 0 at the top to `height` at the bottom. One path per series or layer keeps the markup small.
-const num = (value: number) => String(Math.round(value * 100) / 100);
+// Short numbers: a tenth of a unit is under half a pixel at the plot's sizes; ".5" for "0.5".
+const num = (value: number) => String(Math.round(value * 10) / 10).replace(/^(-?)0\./, '$1.');
 
 /** y of a value on a scale whose top tick is `top`. */
 export const scaleY = (value: number, top: number, height: number) => height * (1 - (top > 0 ? value / top : 0));
@@ -13,7 +14,7 @@ export function linePaths(values: number[], top: number, height: number, partial
   const points = values.map((value, i) => `${num(i + 0.5)} ${num(scaleY(value, top, height))}`);
   if (points.length === 1) {
     const y = num(scaleY(values[0] ?? 0, top, height));
-    return partial === 0 ? { solid: '', partial: `M0.2 ${y}H0.8` } : { solid: `M0.2 ${y}H0.8`, partial: '' };
+    return partial === 0 ? { solid: '', partial: `M.2 ${y}H.8` } : { solid: `M.2 ${y}H.8`, partial: '' };
   }
   let solid = '';
   let dashed = '';
@@ -44,7 +45,8 @@ export function stackedBarPaths(layers: number[][], top: number, height: number,
       const below = base[i] ?? 0;
       base[i] = below + value;
       if (!(value > 0)) return;
-      const bar = `M${num(i + gap / 2)} ${num(scaleY(below + value, top, height))}H${num(i + 1 - gap / 2)}V${num(scaleY(below, top, height))}H${num(i + gap / 2)}Z`;
+      const y = scaleY(below + value, top, height);
+      const bar = `M${num(i + gap / 2)} ${num(y)}h${num(1 - gap)}v${num(scaleY(below, top, height) - y)}h${num(gap - 1)}z`;
       if (i === partial) part += bar;
       else full += bar;
     });
