@@ -1,4 +1,4 @@
-// Page load in a real headless Chromium (found by ../browser.ts) against `next start`: from navigation until the KPI numbers
+// Page load in a real headless Chromium (found by ../browser.ts) against `next start`: from navigation start until the KPI numbers
 // are on screen, until every chart is drawn with data, and until the charts answer the pointer
 // (hydrated). Once with the views (the default) and once with DASHBOARD_SOURCE=raw, for the ratio;
 // or, with another built checkout, this build against that one (both on the views), side by side.
@@ -72,26 +72,40 @@ const CHARTS_DRAWN = [
 ].join(' && ');
 const CHARTS_INTERACTIVE = `${CHARTS_DRAWN} && document.querySelector('[data-interactive=false]') === null`;
 
+// Installed in the page before its first byte: on every animation frame it notes when each
+// condition first held (ms since navigation start). One clock for all three, so a long task after
+// the first paint delays none of them relative to the others (waiting for them one after another
+// from outside would).
+const MILESTONES = `(() => {
+  const times = (window.__pageMilestones = {});
+  const checks = { numbers: () => ${NUMBERS_ON_SCREEN}, charts: () => ${CHARTS_DRAWN}, interactive: () => ${CHARTS_INTERACTIVE} };
+  const frame = () => {
+    for (const [name, check] of Object.entries(checks)) if (times[name] === undefined && check()) times[name] = performance.now();
+    if (times.interactive === undefined) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})()`;
+const MILESTONES_DONE = `window.__pageMilestones?.interactive !== undefined`;
+const MILESTONE_TIMES = `(() => { const t = window.__pageMilestones; return [t.numbers, t.charts, t.interactive]; })()`;
+
 interface Load { numbers: number; charts: number; interactive: number; phases: number[] }
 
 async function timeLoad(page: Page, url: string): Promise<Load> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
-  const started = performance.now();
+  await page.addInitScript(MILESTONES);
   await page.goto(url, { waitUntil: 'commit' });
-  await page.waitForFunction(NUMBERS_ON_SCREEN, undefined, { polling: 'raf', timeout: 60_000 });
-  const numbers = performance.now() - started;
-  await page.waitForFunction(CHARTS_DRAWN, undefined, { polling: 'raf', timeout: 60_000 });
-  const charts = performance.now() - started;
-  await page.waitForFunction(CHARTS_INTERACTIVE, undefined, { polling: 'raf', timeout: 60_000 });
-  const interactive = performance.now() - started;
+  await page.waitForFunction(MILESTONES_DONE, undefined, { timeout: 60_000 });
+  const [numbers = NaN, charts = NaN, interactive = NaN] = asNumbers(await page.evaluate(MILESTONE_TIMES));
   const navigation: unknown = await page.evaluate(NAVIGATION_PHASES);
   const { metrics } = await cdp.send('Performance.getMetrics');
   const metric = (name: string) => 1000 * (metrics.find((m) => m.name === name)?.value ?? NaN);
-  const phases = [...(Array.isArray(navigation) ? navigation.map(Number) : []),
+  const phases = [...asNumbers(navigation),
     metric('ScriptDuration'), metric('LayoutDuration'), metric('RecalcStyleDuration')];
   return { numbers, charts, interactive, phases };
 }
+
+const asNumbers = (value: unknown): number[] => (Array.isArray(value) ? value.map(Number) : []);
 
 const PHASE_NAMES = ['first_byte', 'html_done', 'dom_content_loaded', 'first_contentful_paint', 'script_ms', 'layout_ms', 'style_ms'] as const;
 
@@ -134,8 +148,9 @@ export async function pageBundle(browser: Browser, url: string): Promise<PageBun
     page.on('response', (response) => {
       if (response.request().resourceType() === 'script') bodies.push(response.body().catch(() => null));
     });
+    await page.addInitScript(MILESTONES);
     await page.goto(url, { waitUntil: 'commit' });
-    await page.waitForFunction(CHARTS_INTERACTIVE, undefined, { polling: 'raf', timeout: 60_000 });
+    await page.waitForFunction(MILESTONES_DONE, undefined, { timeout: 60_000 });
     await page.waitForLoadState('networkidle');
     const files = (await Promise.all(bodies)).filter((body): body is Buffer => body !== null);
     return {
