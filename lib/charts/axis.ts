@@ -1,6 +1,5 @@
 // Axes of the charts: round value ticks, which buckets get a label, and how a bucket (a day, a week
 // or a month, named by its first day) reads on the axis and in a tooltip.
-import { formatDay } from '@/lib/dashboard/format';
 
 export type Interval = 'day' | 'week' | 'month';
 
@@ -38,13 +37,26 @@ export function bucketTicks(days: string[], interval: Interval, locale?: string)
  */
 export function bucketLabel(day: string, interval: Interval, options: { locale?: string; long?: boolean; withYear?: boolean } = {}): string {
   const { locale, long } = options;
+  const date = new Date(`${day}T00:00:00Z`);
   if (interval === 'month') {
-    const date = new Date(`${day}T00:00:00Z`);
     const year = long || options.withYear || date.getUTCMonth() === 0;
-    return date.toLocaleDateString(locale, { month: long ? 'long' : 'short', year: year ? 'numeric' : undefined, timeZone: 'UTC' });
+    return dateFormat(locale, long ? 'long' : 'short', false, year).format(date);
   }
-  const date = formatDay(day, { locale, year: long });
-  return long && interval === 'week' ? `Week of ${date}` : date;
+  // As formatDay (lib/dashboard/format) writes a day, with the formatter kept: the server draws
+  // every axis label, and a new formatter per label cost more than the rest of the chart.
+  const text = dateFormat(locale, 'short', true, Boolean(long)).format(date);
+  return long && interval === 'week' ? `Week of ${text}` : text;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string | undefined, month: 'short' | 'long', day: boolean, year: boolean): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${month}|${day}|${year}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { month, day: day ? 'numeric' : undefined, year: year ? 'numeric' : undefined, timeZone: 'UTC' });
+    formatters.set(key, format);
+  }
+  return format;
 }
 
 /** The index of the bucket holding `partialDay` (the day still filling), or -1. */

@@ -12,6 +12,7 @@ import { bucketLabel, bucketTicks, partialIndex } from '../../lib/charts/axis';
 import { PALETTE_SIZE, providerColor, providerSlot } from '../../lib/charts/colors';
 import { linePaths, stackedBarPaths } from '../../lib/charts/plot';
 import { dropOffs } from '../../lib/charts/sequence';
+import { formatDay } from '../../lib/dashboard/format';
 import type { TimeseriesPoint } from '../../lib/dashboard/response';
 
 afterEach(cleanup);
@@ -76,6 +77,15 @@ describe('bucket labels and ticks', () => {
     expect(bucketLabel('2026-01-01', 'month', { locale: 'en-US' })).toBe('Jan 2026');
     expect(bucketLabel('2025-11-01', 'month', { locale: 'de-DE', long: true })).toBe('November 2025');
     expect(bucketLabel('2025-11-03', 'day', { locale: 'de-DE' })).toBe('3. Nov.');
+  });
+
+  it('write a day as the rest of the page does, in any locale', () => {
+    for (const locale of ['en-US', 'de-DE', 'fr-FR', 'ja-JP', undefined]) {
+      for (const day of ['2025-01-01', '2025-11-03', '2024-02-29']) {
+        expect(bucketLabel(day, 'day', { locale })).toBe(formatDay(day, { locale }));
+        expect(bucketLabel(day, 'day', { locale, long: true })).toBe(formatDay(day, { locale, year: true }));
+      }
+    }
   });
 
   it('label at most ten buckets, evenly, a week apart past 20 days, every other one minor', () => {
