@@ -21,7 +21,7 @@ export function SequenceChart({ sequence }: { sequence: SequenceStep[] }) {
       <ChartFrame
         summary={`Sends per email of the sequence: ${steps.map((s) => `${s.label} ${formatCount(s.sends)}${s.dropLabel ? ` (${s.dropLabel})` : ''}`).join(', ')}.`}
         bands={bands} yTicks={yTicks} formatY={formatCount} headroom={18}
-        xTicks={steps.map((s, i) => ({ index: i, label: steps.length > 6 ? String(s.step) : s.label, minor: steps.length > 6 && i % 2 === 1 }))}
+        xTicks={steps.map((s, i) => ({ index: i, label: i > 0 && steps.length > 6 ? String(s.step) : s.label, minor: steps.length > 6 && i % 2 === 1 }))}
         overlay={(
           <>
             {steps.map((s, i) => s.dropLabel ? (
