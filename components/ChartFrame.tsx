@@ -3,7 +3,7 @@
 // its box (viewBox `0 0 bands 100`, no aspect ratio kept, strokes that do not scale), so the server
 // renders the chart as it will look and nothing is measured. Labels are HTML at percentages, so
 // text stays sharp at any width. Hydrated, it follows the pointer and the arrow keys: the bucket
-// under them is highlighted and its tooltip shown.
+// under them is highlighted and its tooltip shown (after a tap, until the plot loses focus).
 import { useEffect, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import type { BucketTick } from '@/lib/charts/axis';
 
@@ -61,7 +61,7 @@ export function ChartFrame(props: ChartFrameProps) {
       </div>
       <div className="chart-plot" style={{ height }} tabIndex={0} role="group"
         aria-label={`${summary} Arrow keys move through the buckets; “Show as table” below lists every figure.`}
-        onPointerMove={follow} onPointerDown={follow} onPointerLeave={() => setActive(null)}
+        onPointerMove={follow} onPointerDown={follow} onPointerLeave={(event) => event.pointerType !== 'touch' && setActive(null)}
         onKeyDown={step} onFocus={() => setActive((current) => current ?? bands - 1)} onBlur={() => setActive(null)}>
         {active !== null ? <div className="chart-highlight" style={{ left: percent(active / bands), width: percent(1 / bands) }} /> : null}
         <svg viewBox={`0 0 ${bands} ${PLOT_HEIGHT}`} preserveAspectRatio="none" aria-hidden="true">
