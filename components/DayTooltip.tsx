@@ -1,8 +1,11 @@
-import { formatCount, formatDay, formatUsd } from '@/lib/dashboard/format';
+import { bucketLabel, type Interval } from '@/lib/charts/axis';
+import { formatCount, formatUsd } from '@/lib/dashboard/format';
 import type { TimeseriesPoint } from '@/lib/dashboard/response';
 
-/** Every figure of one day, for the trend chart's tooltip. */
-export function DayTooltip({ point, locale }: { point: TimeseriesPoint | undefined; locale?: string }) {
+/** Every figure of one bucket (a day, week or month), for the trend chart's tooltip. */
+export function DayTooltip({ point, locale, interval = 'day', partial = false }: {
+  point: TimeseriesPoint | undefined; locale?: string; interval?: Interval; partial?: boolean;
+}) {
   if (!point) return null;
   const rows: Array<[string, string]> = [
     ['Sends', formatCount(point.sends)],
@@ -16,7 +19,8 @@ export function DayTooltip({ point, locale }: { point: TimeseriesPoint | undefin
   ];
   return (
     <div className="chart-tooltip" data-testid="day-tooltip">
-      <strong>{formatDay(point.day, { year: true, locale })}</strong>
+      <strong>{bucketLabel(point.day, interval, { locale, long: true })}</strong>
+      {partial ? <span className="chart-tooltip-note"> · today so far</span> : null}
       <dl>
         {rows.map(([label, value]) => (
           <div key={label}><dt>{label}</dt><dd>{value}</dd></div>

@@ -1,36 +1,50 @@
 'use client';
-import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { niceTicks } from '@/lib/charts/axis';
+import { SERIES_COLORS } from '@/lib/charts/colors';
+import { scaleY, stackedBarPaths } from '@/lib/charts/plot';
+import { dropOffs, type SequenceStep } from '@/lib/charts/sequence';
 import { formatCount } from '@/lib/dashboard/format';
-import { axisStyle, niceTicks } from './chart-theme';
+import { ChartFrame, PLOT_HEIGHT } from './ChartFrame';
+import { ChartTable } from './ChartTable';
 
-/** Drop-off from one step to the next, as a fraction of the earlier step's sends. */
-export function dropOffs(sequence: Array<{ step: number; sends: number }>) {
-  return sequence.map((step, i) => {
-    const before = i > 0 ? sequence[i - 1]?.sends ?? 0 : null;
-    const drop = before === null || before === 0 ? null : (before - step.sends) / before;
-    return { ...step, label: `Email ${step.step}`, drop, dropLabel: drop === null ? '' : `−${Math.round(drop * 100)}\u00a0%` };
-  });
-}
-
-/** Sends per sequence step (email 1 to 5), with the drop-off between steps. */
-export function SequenceChart({ sequence }: { sequence: Array<{ step: number; sends: number }> }) {
-  const data = dropOffs(sequence);
-  const ticks = niceTicks(Math.max(0, ...sequence.map((s) => s.sends)));
+/** Sends per step of the sequence (every step the answer lists), with the change from the step before. */
+export function SequenceChart({ sequence }: { sequence: SequenceStep[] }) {
+  const steps = dropOffs(sequence);
+  const yTicks = niceTicks(Math.max(0, ...sequence.map((s) => s.sends)));
+  const top = yTicks[yTicks.length - 1] ?? 1;
+  const [bars] = stackedBarPaths([sequence.map((s) => s.sends)], top, PLOT_HEIGHT, -1, 0.3);
+  const bands = Math.max(1, steps.length);
+  const change = (s: (typeof steps)[number], i: number) =>
+    s.dropLabel ? `${s.dropLabel} from email ${sequence[i - 1]?.step ?? ''}` : i > 0 ? `no change shown: email ${sequence[i - 1]?.step ?? ''} had no sends` : 'first email';
   return (
-    <ResponsiveContainer width="100%" height={260}>
-      <BarChart data={data} margin={{ top: 24, right: 12, bottom: 0, left: 0 }}>
-        <CartesianGrid stroke="var(--grid)" vertical={false} />
-        <XAxis dataKey="label" tick={axisStyle} />
-        <YAxis tickFormatter={(v: number) => formatCount(v)} tick={axisStyle} width={56} allowDecimals={false}
-          ticks={ticks} domain={[0, ticks[ticks.length - 1] ?? 'auto']} />
-        <Tooltip
-          formatter={(value) => [formatCount(Number(value)), 'Sends']}
-          contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', borderRadius: 8 }}
-        />
-        <Bar dataKey="sends" name="Sends" fill="#4f7cff" radius={[4, 4, 0, 0]} isAnimationActive={false}>
-          <LabelList dataKey="dropLabel" position="top" style={{ fontSize: 12, fill: 'var(--muted)' }} />
-        </Bar>
-      </BarChart>
-    </ResponsiveContainer>
+    <>
+      <ChartFrame
+        summary={`Sends per email of the sequence: ${steps.map((s) => `${s.label} ${formatCount(s.sends)}${s.dropLabel ? ` (${s.dropLabel})` : ''}`).join(', ')}.`}
+        bands={bands} yTicks={yTicks} formatY={formatCount} headroom={18}
+        xTicks={steps.map((s, i) => ({ index: i, label: i > 0 && steps.length > 6 ? String(s.step) : s.label, minor: steps.length > 6 && i % 2 === 1 }))}
+        overlay={(
+          <>
+            {steps.map((s, i) => s.dropLabel ? (
+              <span key={s.step} className={`chart-bar-label${s.drop !== null && s.drop < 0 ? ' growth' : ''}`}
+                style={{ left: `${((i + 0.5) / bands) * 100}%`, top: `${scaleY(s.sends, top, 100)}%` }}>{s.dropLabel}</span>
+            ) : null)}
+          </>
+        )}
+        tooltip={(i) => {
+          const s = steps[i];
+          return s ? (
+            <div className="chart-tooltip" data-testid="sequence-tooltip">
+              <strong>{s.label}</strong>
+              <dl><div><dt>Sends</dt><dd>{formatCount(s.sends)}</dd></div></dl>
+              <span className="chart-tooltip-note">{change(s, i)}</span>
+            </div>
+          ) : null;
+        }}
+      >
+        {bars?.full ? <path className="chart-bar" d={bars.full} style={{ fill: SERIES_COLORS.sends }} /> : null}
+      </ChartFrame>
+      <ChartTable caption="Sends per email of the sequence" columns={['Email', 'Sends', 'Change from the email before']}
+        rows={() => steps.map((s, i) => ({ key: String(s.step), cells: [s.label, formatCount(s.sends), s.dropLabel || (i === 0 ? '' : '—')] }))} />
+    </>
   );
 }

@@ -4,6 +4,7 @@
 // over HTTP, the full rebuild, readers during a refresh, incremental refreshes, insert throughput
 // with and without change tracking, live answers with writes pending and, with --page, page load.
 // With --citus: the same rows on one Postgres and on a Citus cluster, measured side by side.
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,9 +16,10 @@ import { progress } from './lib/progress';
 import { openBenchDatabase } from './lib/bench/database';
 import { copyRawRows, openBenchCluster, clusterVersions, type BenchCluster } from './lib/bench/cluster';
 import { benchAuth } from './lib/bench/http-auth';
-import { pageSection } from './lib/bench/page-load';
+import { pageComparison, pageReport, pageSection } from './lib/bench/page-load';
 import { printReport, scaleSvg } from './lib/bench/report';
-import { writeCitusResults, writeResults, type Machine, type ResultsFile, type SizeResult } from './lib/bench/results';
+import { RESULTS_DIR, writeCitusResults, writeResults, type Machine, type ResultsFile, type SizeResult } from './lib/bench/results';
+import { pickTarget } from './lib/bench/measure';
 import { loadAverage, measureSize } from './lib/bench/sections';
 import { CLUSTER_NOTE, measureSideBySide, printSideBySide } from './lib/bench/side-by-side';
 import { growTo } from './lib/bench/seed';
@@ -39,6 +41,11 @@ const HELP = `Usage: npm run bench -- [options]
                       ../shared/citus (root; Citus is built once) and stopped at the end. No HTTP or page
                       section; one size (--events). On one small machine the cluster shows correctness and
                       overhead (the coordinator hop, intermediate results), not speed
+  --page-only         only the page loads (seeds and refreshes the views first; no other section);
+                      results in bench/results/<date>-<events>-page.json
+  --page-against DIR  with --page-only: time this build against the build of another checkout of
+                      the app in DIR (its own node_modules, \`next build\` run there), both on the views,
+                      loads interleaved: a before/after measured side by side
   --keep              keep the embedded database in .data/bench (a later --keep run grows it)
   --reset             start from empty tables (with DATABASE_URL or CITUS_DATABASE_URL: truncates
                       email_events and llm_usage there)
@@ -53,10 +60,14 @@ or <date>-citus-<events>.json with --citus.`;
 const ARGS = {
   events: { type: 'string' }, scale: { type: 'string' }, iterations: { type: 'string' },
   http: { type: 'boolean' }, 'no-http': { type: 'boolean' }, page: { type: 'boolean' }, citus: { type: 'boolean' },
+  'page-only': { type: 'boolean' }, 'page-against': { type: 'string' },
   keep: { type: 'boolean' }, reset: { type: 'boolean' }, yes: { type: 'boolean' }, help: { type: 'boolean' },
 } as const;
 
-interface Options { sizes: number[]; iterations?: number; http: boolean; page: boolean; citus: boolean; keep: boolean; reset: boolean; yes: boolean }
+interface Options {
+  sizes: number[]; iterations?: number; http: boolean; page: boolean; citus: boolean; pageOnly: boolean; pageAgainst?: string;
+  keep: boolean; reset: boolean; yes: boolean;
+}
 
 function parseOptions(): Options | undefined {
   const parsed = (() => {
@@ -74,10 +85,16 @@ function parseOptions(): Options | undefined {
   if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 3)) throw new UsageError('--iterations must be a whole number of at least 3');
   if (values.http && values['no-http']) throw new UsageError('--http and --no-http contradict each other');
   const citus = values.citus ?? false;
-  if (citus && (values.scale || values.http || values.page)) throw new UsageError('--citus measures one size (--events) without HTTP or page loads: drop --scale, --http and --page');
+  if (citus && (values.scale || values.http || values.page || values['page-only'])) {
+    throw new UsageError('--citus measures one size (--events) without HTTP or page loads: drop --scale, --http, --page and --page-only');
+  }
+  const pageOnly = values['page-only'] ?? false;
+  if (values['page-against'] && !pageOnly) throw new UsageError('--page-against needs --page-only');
+  if (pageOnly && sizes.length > 1) throw new UsageError('--page-only measures one size: use --events');
   return {
-    sizes: [...new Set(sizes)].sort((a, b) => a - b), iterations, http: !values['no-http'] && !citus, citus,
-    page: values.page ?? false, keep: values.keep ?? false, reset: values.reset ?? false, yes: values.yes ?? false,
+    sizes: [...new Set(sizes)].sort((a, b) => a - b), iterations, http: !values['no-http'] && !pageOnly && !citus, citus,
+    page: values.page ?? false, pageOnly, pageAgainst: values['page-against'] && path.resolve(values['page-against']),
+    keep: values.keep ?? false, reset: values.reset ?? false, yes: values.yes ?? false,
   };
 }
 
@@ -110,6 +127,10 @@ async function main(): Promise<number> {
       const bar = progress('seeding email_events'.padEnd(24), events);
       const seeded = await growTo(client, events, { step, onProgress: (n) => bar.update(n), warn: log });
       bar.finish(seeded.seconds ? `(${seeded.seconds} s)` : '(already there)');
+      if (options.pageOnly) {
+        await pageOnly(client, database.url, seeded.events, options.pageAgainst);
+        return 0;
+      }
       const iterations = options.iterations ?? (seeded.events > 3_000_000 ? 7 : seeded.events > 1_500_000 ? 12 : 20);
       log(`\n── ${seeded.events.toLocaleString('en-US')} events (${iterations} interleaved pairs per measurement) ──`);
       results.push(await measureSize({
@@ -190,6 +211,21 @@ async function sideBySide(options: Options): Promise<number> {
     await cluster?.close();
     await database.close();
   }
+}
+
+/** --page-only: the views brought up to date, then page loads of the busiest workspace, alone. */
+async function pageOnly(client: pg.Client, url: string, events: number, against: string | undefined): Promise<void> {
+  const loadStart = loadAverage();
+  await client.query('select public.refresh_dashboard_views()');
+  const target = await pickTarget(client);
+  const page = against ? await pageComparison(url, target.workspace, against) : await pageSection(url, target.workspace);
+  const postgres = String((await client.query('show server_version')).rows[0].server_version);
+  console.log(`\n${events.toLocaleString('en-US')} events, workspace ${target.workspace}, last 30 days\n${pageReport(page)}`);
+  const file = path.join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-${events}-page.json`);
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), command, machine: machine(postgres, loadStart), events, target, page }, null, 2)}\n`);
+  console.log(`\nResults: ${path.relative(PROJECT_ROOT, file)}`);
 }
 
 function machine(postgres: string, loadStart: number[]): Machine {

@@ -48,11 +48,15 @@ function buildIsFresh(): boolean {
   return Math.max(...sources.map(newest), ...configs) < built;
 }
 
-/** Starts `next start` on a free port with the given environment and waits until it answers. */
-export async function startNextServer(env: Record<string, string>): Promise<NextServer> {
+/**
+ * Starts `next start` on a free port with the given environment and waits until it answers; `cwd`:
+ * another built checkout of the app (the page benchmark times one build against another).
+ */
+export async function startNextServer(env: Record<string, string>, options: { cwd?: string } = {}): Promise<NextServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(NEXT_BIN, ['start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: PROJECT_ROOT,
+  const cwd = options.cwd ?? PROJECT_ROOT;
+  const child: ChildProcess = spawn(path.join(cwd, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

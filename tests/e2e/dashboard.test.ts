@@ -45,7 +45,8 @@ async function openDashboard(
   });
   await page.goto(`${base}/${search}`);
   await page.locator('[data-testid=dashboard][data-ready=true]').waitFor();
-  await page.locator('[data-testid=trend-chart] .recharts-line').first().waitFor();
+  await page.locator('[data-testid=trend-chart] .chart-line').first().waitFor();
+  await page.locator('[data-testid=trend-chart] [data-interactive=true]').waitFor();
   return page;
 }
 
@@ -104,7 +105,7 @@ describe('the dashboard page', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-desktop.png'), fullPage: true });
 
     // Hovering the trend chart shows every figure of that day.
-    const chart = page.locator('[data-testid=trend-chart] .recharts-surface').first();
+    const chart = page.locator('[data-testid=trend-chart] .chart-plot').first();
     const box = await chart.boundingBox();
     expect(box).not.toBeNull();
     if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -168,7 +169,7 @@ describe('the dashboard page', () => {
     await expect.poll(() => page.locator('.page-header p').textContent()).toContain(formatDay(from, { year: true, locale: 'de-DE' }));
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(15, 17, 21)');
-    await page.locator('[data-testid=cost-chart] .recharts-bar-rectangle').first().waitFor();
+    await page.locator('[data-testid=cost-chart] .chart-bar').first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-dark-de.png'), fullPage: true });
     await closeCleanly(page);
   });

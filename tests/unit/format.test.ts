@@ -4,8 +4,8 @@ import { previousPeriod, rangeProblem } from '../../lib/dashboard/days';
 import { formatAge, formatChange, formatCount, formatDay, formatRate, formatTokens, formatUsd, formatUsdTick, periodChange } from '../../lib/dashboard/format';
 import { pickLocale } from '../../lib/dashboard/locale';
 import { filtersToSearch, resolveFilters, widestRangeWithData, withRelativeRange } from '../../lib/dashboard/filters';
-import { dropOffs } from '../../components/SequenceChart';
-import { niceTicks } from '../../components/chart-theme';
+import { dropOffs } from '../../lib/charts/sequence';
+import { niceTicks } from '../../lib/charts/axis';
 
 const nbsp = '\u00a0';
 

@@ -44,8 +44,12 @@ export const sizeResultSchema = z.object({
     refresh_after_pending: z.object({ pending: z.number().int(), ms: z.number(), buckets: z.number().int(), rows_changed: z.number().int() }),
   }).optional(),
   page_load: z.object({
-    loads: z.number().int(), numbers: pair, charts: pair,
-    phases: z.record(z.enum(['mv', 'raw']), z.object({ first_byte: z.number(), html_done: z.number(), dom_content_loaded: z.number() })),
+    loads: z.number().int(), numbers: pair, charts: pair, interactive: pair.optional(),
+    phases: z.record(z.enum(['mv', 'raw']), z.object({
+      first_byte: z.number(), html_done: z.number(), dom_content_loaded: z.number(),
+      first_contentful_paint: z.number().optional(), script_ms: z.number().optional(), layout_ms: z.number().optional(), style_ms: z.number().optional(),
+    })),
+    bundle: z.object({ files: z.number().int(), bytes: z.number().int(), gzip_bytes: z.number().int() }).optional(),
   }).optional(),
   load_average_before: z.array(z.number()),
   load_average_after: z.array(z.number()),
