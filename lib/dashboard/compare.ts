@@ -10,22 +10,25 @@ import type { Comparison } from './response';
 export type { Comparison } from './response';
 
 export interface Change {
-  /** The signed size of the change: a fraction of the earlier value (percent) or of sends (points). */
+  /** The signed size of the change as shown (to a tenth of a percent or point): a fraction of the earlier value, or of sends. */
   value: number;
   text: string;
 }
 
+/** To the precision on screen, so a change shown as ± 0.0 is no change (neither good nor bad news). */
+const shown = (value: number) => Math.round(value * 1000) / 1000 || 0;
+
 /** A count's change in percent of the earlier period; none when the earlier period had nothing. */
 export function countChange(current: number | null, previous: number | null): Change | null {
   if (current === null || previous === null || !Number.isFinite(current) || !Number.isFinite(previous) || previous === 0) return null;
-  const value = (current - previous) / Math.abs(previous);
+  const value = shown((current - previous) / Math.abs(previous));
   return { value, text: formatChange(value) };
 }
 
 /** A rate's change in percentage points; none when either period had no sends. */
 export function rateChange(current: number | null, previous: number | null): Change | null {
   if (current === null || previous === null || !Number.isFinite(current) || !Number.isFinite(previous)) return null;
-  const value = current - previous;
+  const value = shown(current - previous);
   return { value, text: formatPointChange(value) };
 }
 

@@ -34,18 +34,19 @@ export function periodChange(current: number | null, previous: number | null): n
   return (current - previous) / Math.abs(previous);
 }
 
-/** ▲ 12.5 % / ▼ 3.0 % / ＝ 0.0 %; an em dash when there is no change to show. */
+/** ▲ 12.5 % / ▼ 3.0 % / ± 0.0 % (a change that rounds to nothing); an em dash when there is no change to show. */
 export function formatChange(change: number | null): string {
   if (change === null) return '—';
-  const arrow = change > 0 ? '▲' : change < 0 ? '▼' : '＝';
-  return `${arrow} ${Math.abs(change * 100).toFixed(1)}\u00a0%`;
+  const percent = Math.abs(change * 100).toFixed(1);
+  const arrow = Number(percent) === 0 ? '±' : change > 0 ? '▲' : '▼';
+  return `${arrow} ${percent}\u00a0%`;
 }
 
 /** ▲ 1.2 pp / ▼ 0.4 pp: a change of a rate in percentage points (a fraction in, points out). */
 export function formatPointChange(change: number | null): string {
   if (change === null || !Number.isFinite(change)) return '—';
   const points = Math.round(Math.abs(change) * 1000) / 10;
-  const arrow = points === 0 ? '＝' : change > 0 ? '▲' : '▼';
+  const arrow = points === 0 ? '±' : change > 0 ? '▲' : '▼';
   return `${arrow} ${points.toFixed(1)}\u00a0pp`;
 }
 

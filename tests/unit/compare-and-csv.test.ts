@@ -25,10 +25,16 @@ describe('changes against the compared period', () => {
     expect(change?.value).toBeCloseTo(0.005);
     expect(change?.text).toBe(`▲ 0.5${nbsp}pp`);
     expect(rateChange(0.1, 0.112)?.text).toBe(`▼ 1.2${nbsp}pp`);
-    expect(rateChange(0.3, 0.3)?.text).toBe(`＝ 0.0${nbsp}pp`);
+    expect(rateChange(0.3, 0.3)?.text).toBe(`± 0.0${nbsp}pp`);
     // A rate over 1 (opens of earlier sends) is a rate like any other.
     expect(rateChange(1.25, 1)?.text).toBe(`▲ 25.0${nbsp}pp`);
     expect(rateChange(null, 0.02)).toBeNull();
+  });
+
+  it('count a change too small to show as none: neither good nor bad news', () => {
+    expect(countChange(100_040, 100_000)).toEqual({ value: 0, text: `± 0.0${nbsp}%` });
+    expect(rateChange(0.10604, 0.10608)).toEqual({ value: 0, text: `± 0.0${nbsp}pp` });
+    expect(rateChange(0.1066, 0.1060)?.value).toBe(0.001);
   });
 
   it('say on screen which days are compared, and that today is left out', () => {

@@ -38,7 +38,7 @@ describe('KpiGrid', () => {
     expect(screen.getByTestId('kpi-llm-cost').querySelector('.kpi-change')?.className).toContain('good');
     // $20 / 40 replies = $0.50, against $25 / 50 = $0.50: no change.
     expect(screen.getByTestId('kpi-cost-per-reply-value').textContent).toBe('$0.50');
-    expect(screen.getByTestId('kpi-cost-per-reply').textContent).toContain('＝ 0.0');
+    expect(screen.getByTestId('kpi-cost-per-reply').textContent).toContain('± 0.0');
   });
 
   it('compares the complete days only, and says so, when the range ends today', () => {
@@ -46,7 +46,7 @@ describe('KpiGrid', () => {
     const comparison = { ...compared(summary({ sends: 900 }), summary({ sends: 900 }), '2025-12-07'), current: { from: '2025-11-08', to: '2025-12-06', summary: summary({ sends: 900 }) } };
     render(<KpiGrid current={summary()} comparison={comparison} range={range} locale="en-US" loading={false} />);
     expect(screen.getByTestId('kpi-sends-value').textContent).toBe('1,000');
-    expect(screen.getByTestId('kpi-sends-change').textContent).toBe('＝ 0.0\u00a0% vs prior');
+    expect(screen.getByTestId('kpi-sends-change').textContent).toBe('± 0.0\u00a0% vs prior');
     expect(screen.getByTestId('comparison-note').textContent).toBe('Changes compare Nov 8 – Dec 6, 2025 with Oct 9 – Nov 7, 2025 (today is still filling and is left out).');
   });
 
