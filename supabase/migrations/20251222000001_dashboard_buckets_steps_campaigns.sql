@@ -473,10 +473,11 @@ begin
              sum(case when p.now_active then 1 else -1 end), null, null, null, null
       from pending_contacts p
       where p.now_active <> p.was_active
-        and not exists (
+        -- A one-day span here is a pending day: it has no other day to look at.
+        and (p.span_start = p.span_end or not exists (
           select 1 from public.dashboard_contact_days t
           where t.workspace_id = p_workspace_id and t.campaign_key = v_key and t.contact_email = p.contact_email
-            and t.day between p.span_start and p.span_end and t.day not in (select day from raw_email_days))
+            and t.day between p.span_start and p.span_end and t.day not in (select day from raw_email_days)))
       group by p.span, p.span_start
       union all
       select ds.span, ds.span_start, null, null, null, null, null, null, null, null, null, null, null, null,

@@ -340,6 +340,18 @@ describe('week/month buckets, every step, compare=previous and campaigns = the o
     expect(rebuilt.views.map((v: { rows_changed: number }) => v.rows_changed)).toEqual([0, 0, 0]);
   });
 
+  it('folds the UTC day into the ETag basis of answers that depend on it (ranges reaching yesterday or later), and only those', async () => {
+    const ws = workspaces[0] as string;
+    const version = async (to: string) => (await client.query(
+      `select public.dashboard_answer_version($1, 'mv', $2::date)::text as answer, public.dashboard_data_version($1, 'mv')::text as data`, [ws, to])).rows[0];
+    const old = await version(addDays(today, -2));
+    expect(old.answer).toBe(old.data);
+    for (const to of [addDays(today, -1), today, addDays(today, 30)]) {
+      const recent = await version(to);
+      expect(recent.answer, to).not.toBe(recent.data);
+    }
+  });
+
   it('labels a weekly bucket of a range starting on a Wednesday with that Wednesday, covering Wednesday to Sunday', async () => {
     const ws = uniqueWorkspace('wed');
     // 2025-11-05 is a Wednesday; the same contact on Wednesday and Sunday counts once in the bucket.
