@@ -593,6 +593,33 @@ $$;
 comment on function public.dashboard_aggregate(text, date, date, text, text, bigint, text, text) is
   'The whole dashboard answer for one workspace, an inclusive UTC day range and optionally one campaign: summary, zero-filled timeseries in buckets of p_interval (day; week from Monday; month from the 1st; clipped to the range, each labelled with its first day in it; unique contacts exact per bucket), sequence steps 1-5 and every later step with sends, cost breakdown, freshness, partial_day (today UTC when in the range). p_compare previous: also comparison {current, previous, partial_day}, the range''s complete days against as many days just before them (null without a complete day). p_source mv: the views as of the last refresh; raw: the raw tables; live: the views for buckets with no pending change and the raw rows of the rest. With p_known_version equal to the answer''s data version (mv, live) returns {not_modified: true}.';
 
+-- Who may read a workspace's answers, in one place for every *_for_member wrapper: null when the
+-- user may, else the refusal the wrapper returns instead of the data.
+create function public.dashboard_member_refusal(p_user_id uuid, p_workspace_id text, p_source text)
+returns jsonb
+language plpgsql
+stable
+security definer            -- reads workspace_members; callers need EXECUTE only
+set search_path = ''
+as $$
+declare
+  v_role text := public.dashboard_member_role(p_user_id, p_workspace_id);
+begin
+  -- A workspace the caller is not a member of and one that does not exist answer the same: nothing
+  -- tells an outsider which tenants exist.
+  if v_role is null then
+    return jsonb_build_object('error', 'not_found');
+  end if;
+  -- Raw scans cost seconds on large tables: admins only. Every other source is open to viewers.
+  if p_source = 'raw' and v_role <> 'admin' then
+    return jsonb_build_object('error', 'forbidden');
+  end if;
+  return null;
+end
+$$;
+comment on function public.dashboard_member_refusal(uuid, text, text) is
+  'null when the user may read the workspace from that source, else {"error":"not_found"} (not a member, or no such workspace: the same) or {"error":"forbidden"} (source raw as a viewer). Used by every *_for_member function.';
+
 create function public.dashboard_aggregate_for_member(
   p_user_id uuid,
   p_workspace_id text,
@@ -612,16 +639,10 @@ set search_path = ''
 set statement_timeout = '10s'
 as $$
 declare
-  v_role text := public.dashboard_member_role(p_user_id, p_workspace_id);
+  v_refusal jsonb := public.dashboard_member_refusal(p_user_id, p_workspace_id, p_source);
 begin
-  -- A workspace the caller is not a member of and one that does not exist answer the same: nothing
-  -- tells an outsider which tenants exist.
-  if v_role is null then
-    return jsonb_build_object('error', 'not_found');
-  end if;
-  -- Raw scans cost seconds on large tables: admins only. Every other source is open to viewers.
-  if p_source = 'raw' and v_role <> 'admin' then
-    return jsonb_build_object('error', 'forbidden');
+  if v_refusal is not null then
+    return v_refusal;
   end if;
   return public.dashboard_aggregate(p_workspace_id, p_from, p_to, p_campaign, p_source, p_known_version, p_interval, p_compare);
 end
@@ -883,13 +904,10 @@ set search_path = ''
 set statement_timeout = '10s'
 as $$
 declare
-  v_role text := public.dashboard_member_role(p_user_id, p_workspace_id);
+  v_refusal jsonb := public.dashboard_member_refusal(p_user_id, p_workspace_id, p_source);
 begin
-  if v_role is null then
-    return jsonb_build_object('error', 'not_found');
-  end if;
-  if p_source = 'raw' and v_role <> 'admin' then
-    return jsonb_build_object('error', 'forbidden');
+  if v_refusal is not null then
+    return v_refusal;
   end if;
   return public.dashboard_campaigns(p_workspace_id, p_from, p_to, p_campaign, p_source, p_known_version);
 end
@@ -902,6 +920,7 @@ comment on function public.dashboard_campaigns_for_member(uuid, text, date, date
 -- ---------------------------------------------------------------------------------------------
 
 revoke all on function public.dashboard_answer_version(text, text, date), public.dashboard_answer_freshness(text, text),
+  public.dashboard_member_refusal(uuid, text, text),
   public.dashboard_aggregate(text, date, date, text, text, bigint, text, text),
   public.dashboard_aggregate_for_member(uuid, text, date, date, text, text, bigint, text, text),
   public.dashboard_campaigns(text, date, date, text, text, bigint),
