@@ -4,11 +4,11 @@
 // the tab is visible, and keep the previous answer on screen while a new filter loads. A relative
 // range (range=30d) is resolved by the server on each request, so an open tab moves past midnight.
 import useSWR from 'swr';
-import type { z } from 'zod';
 import { apiSearch, campaignsQuery } from '../dashboard/filters';
 import type { DashboardQuery } from '../dashboard/query';
-import { campaignsResponseSchema, dashboardResponseSchema, type CampaignsResponse, type DashboardResponse } from '../dashboard/response';
-import { fetchJson, type ApiError } from './fetcher';
+import type { CampaignsResponse, DashboardResponse } from '../dashboard/response';
+import { fetchJson, type ApiError, type Guard } from './fetcher';
+import { isCampaignsResponse, isDashboardResponse } from './guards';
 
 export const REFRESH_MS = 60_000;
 /** Live answers move with every committed event: poll more often (a 304 costs one small query). */
@@ -27,8 +27,8 @@ export function campaignsUrl(query: DashboardQuery): string {
  * `fallbackData` is the server-rendered answer for this very query: it is fresh, so the first
  * mount does not fetch it again (the next poll or focus does).
  */
-function usePolled<T>(url: string | null, schema: z.ZodType<T>, live: boolean, fallbackData?: T) {
-  return useSWR<T, ApiError>(url, (key: string) => fetchJson(key, schema), {
+function usePolled<T>(url: string | null, isExpected: Guard<T>, live: boolean, fallbackData?: T) {
+  return useSWR<T, ApiError>(url, (key: string) => fetchJson(key, isExpected), {
     refreshInterval: live ? LIVE_REFRESH_MS : REFRESH_MS,
     refreshWhenHidden: false,
     revalidateOnFocus: true,
@@ -39,9 +39,9 @@ function usePolled<T>(url: string | null, schema: z.ZodType<T>, live: boolean, f
 }
 
 export function useDashboard(query: DashboardQuery | null, fallbackData?: DashboardResponse) {
-  return usePolled(query ? dashboardUrl(query) : null, dashboardResponseSchema, query?.source === 'live', fallbackData);
+  return usePolled(query ? dashboardUrl(query) : null, isDashboardResponse, query?.source === 'live', fallbackData);
 }
 
 export function useCampaigns(query: DashboardQuery | null, fallbackData?: CampaignsResponse) {
-  return usePolled(query ? campaignsUrl(query) : null, campaignsResponseSchema, query?.source === 'live', fallbackData);
+  return usePolled(query ? campaignsUrl(query) : null, isCampaignsResponse, query?.source === 'live', fallbackData);
 }

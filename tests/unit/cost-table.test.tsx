@@ -2,10 +2,10 @@
 // The cost table sorts by any column and shows each model's share; the fetcher turns failures
 // into errors that carry the status and the server's own message.
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { z } from 'zod';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CostTable } from '../../components/CostTable';
 import { ApiError, fetchJson } from '../../lib/swr/fetcher';
+import { isCampaignsResponse, isDashboardResponse, isWorkspacesResponse } from '../../lib/swr/guards';
 
 afterEach(() => {
   cleanup();
@@ -44,24 +44,43 @@ describe('CostTable', () => {
 });
 
 describe('fetchJson', () => {
-  const schema = z.object({ sends: z.number() });
+  const hasSends = (value: unknown): value is { sends: number } => typeof value === 'object' && value !== null && typeof (value as { sends?: unknown }).sends === 'number';
   const respond = (status: number, body: unknown) =>
     vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(body), { status })));
 
   it('returns the parsed body', async () => {
     respond(200, { sends: 3 });
-    await expect(fetchJson('/x', schema)).resolves.toEqual({ sends: 3 });
+    await expect(fetchJson('/x', hasSends)).resolves.toEqual({ sends: 3 });
   });
 
   it('throws the status and the server\'s message on failure', async () => {
     respond(400, { error: 'Invalid from: from must be a date', issues: [] });
-    const error = await fetchJson('/x', schema).catch((e: unknown) => e);
+    const error = await fetchJson('/x', hasSends).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, message: 'Invalid from: from must be a date' });
   });
 
   it('refuses an answer that breaks the contract', async () => {
     respond(200, { sends: 'many' });
-    await expect(fetchJson('/x', schema)).rejects.toMatchObject({ status: 200, message: expect.stringMatching(/unexpected format/) });
+    await expect(fetchJson('/x', hasSends)).rejects.toMatchObject({ status: 200, message: expect.stringMatching(/unexpected format/) });
+  });
+});
+
+describe('the browser\'s shape checks (the server validated the whole answer with zod)', () => {
+  const aggregate = {
+    workspace_id: 'w', from: '2025-01-01', to: '2025-01-07', interval: 'day', summary: {}, timeseries: [], sequence: [], cost_breakdown: [], freshness: [],
+  };
+  it('accept the answers the hooks draw', () => {
+    expect(isDashboardResponse(aggregate)).toBe(true);
+    expect(isCampaignsResponse({ workspace_id: 'w', from: 'a', to: 'b', campaigns: [], unattributed: {}, freshness: [] })).toBe(true);
+    expect(isWorkspacesResponse({ workspaces: [] })).toBe(true);
+  });
+  it('refuse anything else: an error body, a missing list, a list where an object belongs', () => {
+    expect(isDashboardResponse({ error: 'Internal error.' })).toBe(false);
+    expect(isDashboardResponse({ ...aggregate, timeseries: undefined })).toBe(false);
+    expect(isDashboardResponse({ ...aggregate, summary: [] })).toBe(false);
+    expect(isDashboardResponse(null)).toBe(false);
+    expect(isCampaignsResponse({ ...aggregate })).toBe(false);
+    expect(isWorkspacesResponse([])).toBe(false);
   });
 });
