@@ -1,21 +1,20 @@
 // Start-up checks of the Node.js server (see instrumentation.ts).
-import { EnvError, parseEnv } from './lib/env';
+import { isEnvError, parseEnv } from './lib/env';
+import { logEvent } from './lib/log';
 
 try {
   const env = parseEnv();
   if (env.DASHBOARD_AUTH === 'off') {
-    console.warn(JSON.stringify({
-      level: 'warn', time: new Date().toISOString(), event: 'dashboard_auth_off',
+    logEvent('warn', 'dashboard_auth_off', {
       message: 'DASHBOARD_AUTH=off: the dashboard is open to anyone who can reach this server (every workspace). Use it on a private network only.',
-    }));
+    });
   } else if (env.SUPABASE_URL && !env.SUPABASE_ANON_KEY) {
-    console.warn(JSON.stringify({
-      level: 'warn', time: new Date().toISOString(), event: 'sign_in_page_disabled',
+    logEvent('warn', 'sign_in_page_disabled', {
       message: 'SUPABASE_ANON_KEY is not set: the /login page cannot sign anyone in; API calls with a Bearer token still work.',
-    }));
+    });
   }
 } catch (error) {
-  if (error instanceof EnvError) {
+  if (isEnvError(error)) {
     console.error(`\n${error.message}\nSee .env.example and the README.\n`);
     process.exit(1);
   }

@@ -8,7 +8,7 @@ import { env } from '@/lib/env';
 
 export async function proxy(request: NextRequest) {
   const project = sessionProject(env());
-  if (!project || project.dev || !request.cookies.getAll().some((cookie) => cookie.name.startsWith('sb-'))) return NextResponse.next();
+  if (!project || !request.cookies.getAll().some((cookie) => cookie.name.startsWith('sb-'))) return NextResponse.next();
   let response = NextResponse.next({ request });
   const supabase = supabaseFor(project, {
     getAll: () => request.cookies.getAll(),

@@ -17,7 +17,7 @@ export function ChartTable({ caption, columns, rows }: ChartTableProps) {
       <summary>Show as table</summary>
       {open ? (
         <div className="table-scroll" tabIndex={0} role="region" aria-label={caption}>
-          <table className="cost-table">
+          <table className="data-table">
             <caption className="visually-hidden">{caption}</caption>
             <thead>
               <tr>{columns.map((column, i) => <th key={column} scope="col" className={i > 0 ? 'num' : undefined}>{column}</th>)}</tr>

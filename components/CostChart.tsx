@@ -1,5 +1,5 @@
 'use client';
-import { bucketLabel, bucketTicks, niceTicks, partialIndex, type Interval } from '@/lib/charts/axis';
+import { bucketLabel, bucketTicks, INTERVAL_LABEL, niceTicks, partialIndex, type Interval } from '@/lib/charts/axis';
 import { providerColor } from '@/lib/charts/colors';
 import { stackedBarPaths } from '@/lib/charts/plot';
 import { formatUsd, formatUsdTick } from '@/lib/dashboard/format';
@@ -59,7 +59,7 @@ export function CostChart({ timeseries, locale, interval = 'day', partialDay = n
           </g>
         ))}
       </ChartFrame>
-      <ChartTable caption={`LLM cost per ${interval}, by provider`} columns={[interval === 'day' ? 'Day' : interval === 'week' ? 'Week' : 'Month', ...providers, 'Total']}
+      <ChartTable caption={`LLM cost per ${interval}, by provider`} columns={[INTERVAL_LABEL[interval], ...providers, 'Total']}
         rows={() => timeseries.map((d, i) => ({
           key: d.day,
           cells: [`${label(d.day)}${i === partial ? ' (today so far)' : ''}`, ...providers.map((p) => formatUsd(d.cost_by_provider[p] ?? 0)), formatUsd(d.cost_usd)],

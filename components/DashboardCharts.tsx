@@ -24,16 +24,15 @@ const CHART_HEIGHT = 290;
 
 export function DashboardCharts({ data, locale, interval = 'day', partialDay = null }: DashboardChartsProps) {
   const loading = data === undefined;
-  const per = interval === 'day' ? 'day' : interval === 'week' ? 'week' : 'month';
   return (
     <div className="grid">
-      <ChartCard id="trend-chart" title={`Engagement per ${per}`} subtitle="Sends, opens, clicks and replies" loading={loading} height={TREND_HEIGHT} wide>
+      <ChartCard id="trend-chart" title={`Engagement per ${interval}`} subtitle="Sends, opens, clicks and replies" loading={loading} height={TREND_HEIGHT} wide>
         {data ? <TrendChart timeseries={data.timeseries} locale={locale} interval={interval} partialDay={partialDay} /> : null}
       </ChartCard>
       <ChartCard id="sequence-chart" title="Sequence steps" subtitle="Sends per email of the sequence, with the change from the email before" loading={loading} height={CHART_HEIGHT}>
         {data ? <SequenceChart sequence={data.sequence} /> : null}
       </ChartCard>
-      <ChartCard id="cost-chart" title={`LLM cost per ${per}`} subtitle="Stacked by provider" loading={loading} height={CHART_HEIGHT}>
+      <ChartCard id="cost-chart" title={`LLM cost per ${interval}`} subtitle="Stacked by provider" loading={loading} height={CHART_HEIGHT}>
         {data ? <CostChart timeseries={data.timeseries} locale={locale} interval={interval} partialDay={partialDay} /> : null}
       </ChartCard>
       <ChartCard id="cost-table" title="LLM cost by model" subtitle="Click a column to sort" loading={loading} height={120} wide>

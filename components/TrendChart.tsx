@@ -1,6 +1,6 @@
 'use client';
 import { useState } from 'react';
-import { bucketLabel, bucketTicks, niceTicks, partialIndex, type Interval } from '@/lib/charts/axis';
+import { bucketLabel, bucketTicks, INTERVAL_LABEL, niceTicks, partialIndex, type Interval } from '@/lib/charts/axis';
 import { SERIES_COLORS } from '@/lib/charts/colors';
 import { linePaths, scaleY } from '@/lib/charts/plot';
 import { formatCount } from '@/lib/dashboard/format';
@@ -72,7 +72,7 @@ export function TrendChart({ timeseries, locale, interval = 'day', partialDay = 
           );
         })}
       </ChartFrame>
-      <ChartTable caption={`Engagement per ${interval}`} columns={[interval === 'day' ? 'Day' : interval === 'week' ? 'Week' : 'Month', ...SERIES.map((s) => s.label)]}
+      <ChartTable caption={`Engagement per ${interval}`} columns={[INTERVAL_LABEL[interval], ...SERIES.map((s) => s.label)]}
         rows={() => timeseries.map((d, i) => ({
           key: d.day,
           cells: [`${label(d.day)}${i === partial ? ' (today so far)' : ''}`, ...SERIES.map((s) => formatCount(d[s.key]))],

@@ -17,20 +17,20 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const verdict = await authenticate(await pageCredentials(), config);
   if (verdict.kind === 'user' || verdict.kind === 'open') redirect('/');
   const code = typeof params.message === 'string' ? params.message : undefined;
-  const message = code && code in LOGIN_MESSAGES ? LOGIN_MESSAGES[code as LoginMessage] : null;
-  const project = sessionProject(config);
-  const enabled = project !== null && !project.dev;
+  const message = code && Object.hasOwn(LOGIN_MESSAGES, code) ? LOGIN_MESSAGES[code as LoginMessage] : null;
+  const enabled = sessionProject(config) !== null;
+  const devSignIn = devSignInEnabled(config);
   const next = safeNext(params.next);
   return (
     <main className="page login">
       <h1>Campaign analytics</h1>
       <p className="muted">Sign in to see your workspaces.</p>
       {message ? <div className={`banner ${code === 'link-sent' || code === 'signed-out' ? 'notice' : 'error'}`} role="status" data-testid="login-message">{message}</div> : null}
-      {devSignInEnabled(config) ? (
+      {devSignIn ? (
         <a className="button" href={`/auth/dev-sign-in?${new URLSearchParams({ next })}`} data-testid="dev-sign-in">Sign in as the demo user (npm run dev)</a>
       ) : null}
-      {enabled || !devSignInEnabled(config) ? <LoginForm next={next} enabled={enabled} /> : null}
-      {!enabled && !devSignInEnabled(config) ? <p className="muted" data-testid="login-not-configured">{LOGIN_MESSAGES['not-configured']}</p> : null}
+      {enabled || !devSignIn ? <LoginForm next={next} enabled={enabled} /> : null}
+      {!enabled && !devSignIn ? <p className="muted" data-testid="login-not-configured">{LOGIN_MESSAGES['not-configured']}</p> : null}
     </main>
   );
 }

@@ -9,8 +9,11 @@ export interface RefreshSecrets {
   cronSecret?: string;
 }
 
+/** Which secret let a caller in. */
+export type SecretVia = 'refresh-token' | 'cron-secret';
+
 export type RefreshCaller =
-  | { outcome: 'authorized'; via: 'refresh-token' | 'cron-secret' | 'workspace-admin' }
+  | { outcome: 'authorized'; via: SecretVia }
   /** No credentials were presented. */
   | { outcome: 'anonymous' }
   /** Credentials were presented and are wrong (or of the wrong scheme). */
@@ -33,7 +36,7 @@ export function authenticateRefresh(headers: Headers, secrets: RefreshSecrets): 
     return { outcome: 'not-configured', variable: token !== null ? 'MATERIALIZED_VIEWS_REFRESH_TOKEN' : 'CRON_SECRET' };
   }
   // Every credential presented must be right; a wrong one is never ignored in favour of another.
-  let via: 'refresh-token' | 'cron-secret' | undefined;
+  let via: SecretVia | undefined;
   if (token !== null) {
     if (!secrets.refreshToken || !secretsMatch(token, secrets.refreshToken)) return { outcome: 'invalid' };
     via = 'refresh-token';
@@ -54,7 +57,7 @@ export function isVercelCron(headers: Headers): boolean {
 
 /** What a call of the refresh endpoint may do. */
 export type RefreshVerdict =
-  | { kind: 'refresh'; via: 'refresh-token' | 'cron-secret' }
+  | { kind: 'refresh'; via: SecretVia }
   /** GET without credentials, not from Vercel Cron: it may read freshness, never refresh. */
   | { kind: 'report-freshness' }
   /** The server cannot check any credential (it never refreshes unauthenticated): say which variable to set. */
@@ -64,7 +67,7 @@ export type RefreshVerdict =
 
 export function refreshVerdict(method: 'GET' | 'POST', headers: Headers, secrets: RefreshSecrets): RefreshVerdict {
   const caller = authenticateRefresh(headers, secrets);
-  if (caller.outcome === 'authorized') return { kind: 'refresh', via: caller.via === 'cron-secret' ? 'cron-secret' : 'refresh-token' };
+  if (caller.outcome === 'authorized') return { kind: 'refresh', via: caller.via };
   const vercelCron = isVercelCron(headers);
   // A wrong bearer, or Vercel Cron without one, is refused: never downgraded to a freshness read.
   if (method === 'GET' && caller.outcome === 'anonymous' && !vercelCron) return { kind: 'report-freshness' };

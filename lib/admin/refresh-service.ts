@@ -2,6 +2,7 @@
 // HTTP): the refresh or why not, freshness with its stale flags, one structured log line per refresh.
 import type { DatabaseStore } from '../db/store';
 import { logEvent } from '../log';
+import type { SecretVia } from './auth';
 import { refreshViews, viewFreshness, type RefreshResult, type ViewFreshness } from './views';
 
 /** The spec's budget for one refresh. */
@@ -25,7 +26,7 @@ export type RefreshAnswer = Omit<Extract<RefreshResult, { status: 'refreshed' }>
 };
 
 export type RefreshOutcome = { kind: 'refreshed'; answer: RefreshAnswer } | { kind: 'busy'; reason: string };
-export type RefreshVia = 'refresh-token' | 'cron-secret' | 'workspace-admin';
+export type RefreshVia = SecretVia | 'workspace-admin';
 
 /** Runs the refresh; `busy` when another one holds the lock (nothing was done). */
 export async function refreshNow(store: DatabaseStore, via: RefreshVia): Promise<RefreshOutcome> {

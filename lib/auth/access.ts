@@ -6,7 +6,7 @@ import { parseCookieHeader } from '@supabase/ssr';
 import { env as currentEnv, type Env } from '../env';
 import { HttpError } from '../http/errors';
 import { logEvent } from '../log';
-import { sessionAccessToken, sessionProject, type CookieJar } from './session';
+import { devSessionProject, sessionAccessToken, sessionProject, type CookieJar } from './session';
 import { verifyAccessToken } from './tokens';
 
 export interface Credentials {
@@ -37,7 +37,7 @@ export async function authenticate(credentials: Credentials, env: Env = currentE
     token = /^bearer +(\S+) *$/i.exec(credentials.authorization)?.[1] ?? null;
     if (!token) return { kind: 'invalid', reason: 'Authorization is not "Bearer <token>"' };
   } else {
-    const project = sessionProject(env);
+    const project = sessionProject(env) ?? devSessionProject(env);
     token = project ? await sessionAccessToken(project, credentials.cookies).catch(() => null) : null;
   }
   if (!token) return { kind: 'anonymous' };

@@ -14,8 +14,6 @@ export interface CookieJar {
 export interface SessionProject {
   url: string;
   key: string;
-  /** True for the development-only sign-in of `npm run dev` (no Supabase Auth behind it). */
-  dev: boolean;
 }
 
 /**
@@ -24,11 +22,14 @@ export interface SessionProject {
  */
 export const DEV_SESSION_URL = 'http://dev-sign-in.invalid';
 
-/** The project whose session cookies this server reads, if sign-in by cookie is possible at all. */
+/** The Supabase project whose session cookies this server reads and signs in with, if one is configured. */
 export function sessionProject(env: Env): SessionProject | null {
-  if (env.SUPABASE_URL && env.SUPABASE_ANON_KEY) return { url: env.SUPABASE_URL, key: env.SUPABASE_ANON_KEY, dev: false };
-  if (devSignInEnabled(env)) return { url: DEV_SESSION_URL, key: 'dev-sign-in', dev: true };
-  return null;
+  return env.SUPABASE_URL && env.SUPABASE_ANON_KEY ? { url: env.SUPABASE_URL, key: env.SUPABASE_ANON_KEY } : null;
+}
+
+/** The cookies of `npm run dev`'s dev sign-in (no Supabase Auth behind them), when it is on. */
+export function devSessionProject(env: Env): SessionProject | null {
+  return devSignInEnabled(env) ? { url: DEV_SESSION_URL, key: 'dev-sign-in' } : null;
 }
 
 /** The dev sign-in of `npm run dev`: a development server, the launcher's user and its secret. */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { env as currentEnv, type Env } from '../env';
 import { logEvent } from '../log';
 import { credentialsFromRequest } from './access';
-import { devSignInEnabled, sessionCookies, sessionProject, supabaseFor, type SessionProject } from './session';
+import { DEV_SESSION_URL, devSignInEnabled, sessionCookies, sessionProject, supabaseFor, type SessionProject } from './session';
 
 /** What /login shows after a redirect back (codes only: no message from elsewhere is echoed). */
 export const LOGIN_MESSAGES = {
@@ -50,42 +50,37 @@ function clientFor(project: SessionProject, request: Request) {
   return { supabase, redirect };
 }
 
-const toLogin = (_request: Request, message: LoginMessage): NextResponse => seeOther(`/login?message=${message}`);
+const toLogin = (message: LoginMessage): NextResponse => seeOther(`/login?message=${message}`);
 
 /** A same-site path to go back to after signing in (never another origin). */
 export function safeNext(value: unknown): string {
   return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
 }
 
-function realProject(env: Env): SessionProject | null {
-  const project = sessionProject(env);
-  return project && !project.dev ? project : null;
-}
-
 export async function passwordSignIn(request: Request, env: Env = currentEnv()): Promise<Response> {
-  const project = realProject(env);
-  if (!project) return toLogin(request, 'not-configured');
+  const project = sessionProject(env);
+  if (!project) return toLogin('not-configured');
   const form = await request.formData().catch(() => null);
   const email = emailSchema.safeParse(form?.get('email'));
   const password = form?.get('password');
-  if (!email.success) return toLogin(request, 'invalid-email');
-  if (typeof password !== 'string' || password === '') return toLogin(request, 'invalid-credentials');
+  if (!email.success) return toLogin('invalid-email');
+  if (typeof password !== 'string' || password === '') return toLogin('invalid-credentials');
   const { supabase, redirect } = clientFor(project, request);
   const { error } = await supabase.auth.signInWithPassword({ email: email.data, password });
   if (error) {
     const status = error.status ?? 0;
     logEvent(status >= 500 || status === 0 ? 'error' : 'info', 'sign_in_failed', { method: 'password', status, code: error.code });
-    return toLogin(request, status >= 500 || status === 0 ? 'unavailable' : 'invalid-credentials');
+    return toLogin(status >= 500 || status === 0 ? 'unavailable' : 'invalid-credentials');
   }
   return redirect(safeNext(form?.get('next')));
 }
 
 export async function sendMagicLink(request: Request, env: Env = currentEnv()): Promise<Response> {
-  const project = realProject(env);
-  if (!project) return toLogin(request, 'not-configured');
+  const project = sessionProject(env);
+  if (!project) return toLogin('not-configured');
   const form = await request.formData().catch(() => null);
   const email = emailSchema.safeParse(form?.get('email'));
-  if (!email.success) return toLogin(request, 'invalid-email');
+  if (!email.success) return toLogin('invalid-email');
   const { supabase, redirect } = clientFor(project, request);
   const confirm = new URL('/auth/confirm', siteOrigin(request));
   confirm.searchParams.set('next', safeNext(form?.get('next')));
@@ -93,7 +88,7 @@ export async function sendMagicLink(request: Request, env: Env = currentEnv()): 
   const { error } = await supabase.auth.signInWithOtp({ email: email.data, options: { emailRedirectTo: confirm.href, shouldCreateUser: false } });
   if (error && (error.status ?? 0) >= 500) {
     logEvent('error', 'magic_link_failed', { status: error.status, code: error.code });
-    return toLogin(request, 'unavailable');
+    return toLogin('unavailable');
   }
   // The same answer whether or not the address has an account (no account enumeration). The PKCE
   // verifier cookie written by signInWithOtp travels with this redirect.
@@ -105,8 +100,8 @@ const otpTypes = ['email', 'magiclink', 'signup', 'invite', 'recovery', 'email_c
 
 /** The link in the email: ?token_hash=…&type=… (Supabase's SSR template) or ?code=… (PKCE redirect). */
 export async function confirmEmail(request: Request, env: Env = currentEnv()): Promise<Response> {
-  const project = realProject(env);
-  if (!project) return toLogin(request, 'not-configured');
+  const project = sessionProject(env);
+  if (!project) return toLogin('not-configured');
   const params = new URL(request.url).searchParams;
   const { supabase, redirect } = clientFor(project, request);
   const tokenHash = params.get('token_hash');
@@ -118,20 +113,20 @@ export async function confirmEmail(request: Request, env: Env = currentEnv()): P
   } else if (code) {
     failed = Boolean((await supabase.auth.exchangeCodeForSession(code)).error);
   }
-  if (failed) return toLogin(request, 'link-invalid');
+  if (failed) return toLogin('link-invalid');
   return redirect(safeNext(params.get('next')));
 }
 
 export async function signOut(request: Request, env: Env = currentEnv()): Promise<Response> {
   const project = sessionProject(env);
   let response: NextResponse;
-  if (project && !project.dev) {
+  if (project) {
     const { supabase, redirect } = clientFor(project, request);
     // Revokes this session at Supabase Auth when it can be reached.
     await supabase.auth.signOut({ scope: 'local' }).catch(() => undefined);
     response = redirect('/login?message=signed-out');
   } else {
-    response = toLogin(request, 'signed-out');
+    response = toLogin('signed-out');
   }
   // Whatever Supabase answered, this browser's session cookies go.
   for (const { name } of credentialsFromRequest(request).cookies.getAll()) {
@@ -151,8 +146,6 @@ export async function devSignIn(request: Request, env: Env = currentEnv()): Prom
   if (!devSignInEnabled(env) || !env.DASHBOARD_DEV_SIGN_IN_USER || !env.SUPABASE_JWT_SECRET) {
     return NextResponse.json({ error: 'Not found.' }, { status: 404 });
   }
-  const project = sessionProject(env);
-  if (!project?.dev) return NextResponse.json({ error: 'Not found.' }, { status: 404 });
   const userId = env.DASHBOARD_DEV_SIGN_IN_USER;
   const email = 'demo@example.com';
   const expiresAt = Math.floor(Date.now() / 1000) + DEV_SESSION_SECONDS;
@@ -164,7 +157,7 @@ export async function devSignIn(request: Request, env: Env = currentEnv()): Prom
     .setExpirationTime(expiresAt)
     .sign(new TextEncoder().encode(env.SUPABASE_JWT_SECRET));
   const response = seeOther(safeNext(new URL(request.url).searchParams.get('next')));
-  for (const { name, value } of sessionCookies(project.url, token, expiresAt, { id: userId, email })) {
+  for (const { name, value } of sessionCookies(DEV_SESSION_URL, token, expiresAt, { id: userId, email })) {
     response.cookies.set(name, value, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: DEV_SESSION_SECONDS });
   }
   return response;

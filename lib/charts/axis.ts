@@ -1,7 +1,13 @@
 // Axes of the charts: round value ticks, which buckets get a label, and how a bucket (a day, a week
 // or a month, named by its first day) reads on the axis and in a tooltip.
 
-export type Interval = 'day' | 'week' | 'month';
+import { dateFormat, formatDay } from '@/lib/dashboard/format';
+import type { DashboardInterval } from '@/lib/dashboard/response';
+
+export type Interval = DashboardInterval;
+
+/** A bucket's name as a column or button: Day, Week, Month. */
+export const INTERVAL_LABEL: Record<Interval, string> = { day: 'Day', week: 'Week', month: 'Month' };
 
 /** Round axis ticks from 0 (0, 100, 200, …), steps of 1, 2 or 5 × 10ⁿ; at most about five of them. */
 export function niceTicks(max: number, count = 4): number[] {
@@ -37,34 +43,16 @@ export function bucketTicks(days: string[], interval: Interval, locale?: string)
  */
 export function bucketLabel(day: string, interval: Interval, options: { locale?: string; long?: boolean; withYear?: boolean } = {}): string {
   const { locale, long } = options;
-  const date = new Date(`${day}T00:00:00Z`);
   if (interval === 'month') {
+    const date = new Date(`${day}T00:00:00Z`);
     const year = long || options.withYear || date.getUTCMonth() === 0;
     return dateFormat(locale, long ? 'long' : 'short', false, year).format(date);
   }
-  // As formatDay (lib/dashboard/format) writes a day, with the formatter kept: the server draws
-  // every axis label, and a new formatter per label cost more than the rest of the chart.
-  const text = dateFormat(locale, 'short', true, Boolean(long)).format(date);
+  const text = formatDay(day, { locale, year: long });
   return long && interval === 'week' ? `Week of ${text}` : text;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function dateFormat(locale: string | undefined, month: 'short' | 'long', day: boolean, year: boolean): Intl.DateTimeFormat {
-  const key = `${locale ?? ''}|${month}|${day}|${year}`;
-  let format = formatters.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, { month, day: day ? 'numeric' : undefined, year: year ? 'numeric' : undefined, timeZone: 'UTC' });
-    formatters.set(key, format);
-  }
-  return format;
 }
 
 /** The index of the bucket holding `partialDay` (the day still filling), or -1. */
 export function partialIndex(days: string[], partialDay: string | null | undefined): number {
-  if (!partialDay) return -1;
-  let found = -1;
-  days.forEach((day, i) => {
-    if (day <= partialDay) found = i;
-  });
-  return found;
+  return partialDay ? days.findLastIndex((day) => day <= partialDay) : -1;
 }

@@ -4,7 +4,7 @@
 export const PALETTE_SIZE = 8;
 
 /** The CSS colour of a palette slot (0-based). */
-export const paletteColor = (slot: number) => `var(--chart-${(slot % PALETTE_SIZE) + 1})`;
+const paletteColor = (slot: number) => `var(--chart-${(slot % PALETTE_SIZE) + 1})`;
 
 export const SERIES_COLORS = {
   sends: paletteColor(0), // blue

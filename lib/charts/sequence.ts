@@ -1,5 +1,7 @@
 // The sequence chart's figures: sends per step and the change from the step before.
-export interface SequenceStep { step: number; sends: number }
+import type { DashboardResponse } from '@/lib/dashboard/response';
+
+export type SequenceStep = DashboardResponse['sequence'][number];
 
 /**
  * Each step with the share lost since the step before (`drop`: 0.25 = a quarter fewer sends; negative

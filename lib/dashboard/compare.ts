@@ -4,7 +4,7 @@
 // compare=previous answers both summaries in one call); the page says which days those are.
 // Counts change in percent of the earlier period; rates in percentage points (a reply rate from
 // 2.0 % to 2.5 % is +0.5 pp, not +25 %).
-import { formatChange, formatDay, formatPointChange } from './format';
+import { formatChange, formatDay, formatPointChange, periodChange } from './format';
 import type { Comparison } from './response';
 
 export type { Comparison } from './response';
@@ -20,8 +20,9 @@ const shown = (value: number) => Math.round(value * 1000) / 1000 || 0;
 
 /** A count's change in percent of the earlier period; none when the earlier period had nothing. */
 export function countChange(current: number | null, previous: number | null): Change | null {
-  if (current === null || previous === null || !Number.isFinite(current) || !Number.isFinite(previous) || previous === 0) return null;
-  const value = shown((current - previous) / Math.abs(previous));
+  const change = periodChange(current, previous);
+  if (change === null) return null;
+  const value = shown(change);
   return { value, text: formatChange(value) };
 }
 

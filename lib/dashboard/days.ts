@@ -39,6 +39,15 @@ export function isDay(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && year >= 1900 && year <= 9999;
 }
 
+/**
+ * The days a range stands for when one end or both are missing (the API's defaults): no `to` reaches
+ * today (or `from`, if later); no `from` looks back 30 days from `to`.
+ */
+export function defaultDays(range: { from?: string; to?: string }, today: string): DayRange {
+  const to = range.to || (range.from && range.from > today ? range.from : today);
+  return { from: range.from || addDays(to, -(DEFAULT_SPAN_DAYS - 1)), to };
+}
+
 /** The period of the same length just before [from, to] (for period-over-period change). */
 export function previousPeriod(range: DayRange): DayRange {
   const length = daysBetween(range.from, range.to) + 1;

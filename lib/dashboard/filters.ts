@@ -2,7 +2,8 @@
 // default with a notice when the URL holds something unusable. Used by the server render and
 // the browser alike, so both agree on what a URL means.
 // Pure (no server imports): the browser bundle includes it.
-import { addDays, DEFAULT_SPAN_DAYS, daysBetween, isDay, isRelativeRange, rangeProblem, resolveRelativeRange, toDay, type DayRange, type RelativeRange } from './days';
+import { addDays, DEFAULT_SPAN_DAYS, daysBetween, defaultDays, isDay, isRelativeRange, rangeProblem, resolveRelativeRange, toDay, type DayRange, type RelativeRange } from './days';
+import { INTERVAL_LABEL } from '../charts/axis';
 import type { CampaignsQuery, DashboardQuery } from './query';
 import type { DashboardInterval, WorkspacesResponse } from './response';
 
@@ -66,10 +67,9 @@ function resolveRange(relative: string | undefined, from: string | undefined, to
   if (!from && !to) return fallback;
   const malformed = [from, to].find((day) => day && !isDay(day));
   if (malformed) return { ...fallback, notice: unusable(`“${malformed.slice(0, 40)}” is not a date like 2025-11-01`) };
-  const end = to || (from && from > today ? from : today);
-  const start = from || addDays(end, -(DEFAULT_SPAN_DAYS - 1));
-  const problem = rangeProblem(start, end);
-  if (problem === null) return { from: start, to: end, range: null };
+  const days = defaultDays({ from, to }, today);
+  const problem = rangeProblem(days.from, days.to);
+  if (problem === null) return { ...days, range: null };
   return { ...fallback, notice: unusable(problem) };
 }
 
@@ -99,11 +99,10 @@ export function filtersToSearch(query: DashboardQuery): string {
 }
 
 /** The query string of an API call for a query (the source stays the server's default, DASHBOARD_SOURCE). */
-export function apiSearch(query: DashboardQuery, extra: Record<string, string> = {}): string {
+export function apiSearch(query: DashboardQuery): string {
   const params = scopeParams(query);
   if (query.interval && query.interval !== 'day') params.set('interval', query.interval);
   if (query.compare) params.set('compare', query.compare);
-  for (const [key, value] of Object.entries(extra)) params.set(key, value);
   return `?${params}`;
 }
 
@@ -115,9 +114,9 @@ export function campaignsQuery(query: DashboardQuery): CampaignsQuery {
 
 /** The page's bucket sizes; the API's `interval`. */
 export const INTERVALS = [
-  { id: 'day', label: 'Day', title: 'a point per day' },
-  { id: 'week', label: 'Week', title: 'a point per week (Monday to Sunday)' },
-  { id: 'month', label: 'Month', title: 'a point per calendar month' },
+  { id: 'day', label: INTERVAL_LABEL.day, title: 'a point per day' },
+  { id: 'week', label: INTERVAL_LABEL.week, title: 'a point per week (Monday to Sunday)' },
+  { id: 'month', label: INTERVAL_LABEL.month, title: 'a point per calendar month' },
 ] as const satisfies ReadonlyArray<{ id: DashboardInterval; label: string; title: string }>;
 
 /** Days up to 90 days, weeks past that, months from a year on (12m, YTD in December). */

@@ -61,8 +61,22 @@ export function formatAge(seconds: number): string {
 
 /** A UTC day (YYYY-MM-DD) in the viewer's locale, e.g. "Nov 3" or "3 Nov 2025". */
 export function formatDay(day: string, options: { year?: boolean; locale?: string } = {}): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  return date.toLocaleDateString(options.locale, { month: 'short', day: 'numeric', year: options.year ? 'numeric' : undefined, timeZone: 'UTC' });
+  return dateFormat(options.locale, 'short', true, Boolean(options.year)).format(new Date(`${day}T00:00:00Z`));
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A UTC date formatter, made once per locale and shape: the server draws every axis label, and a new
+ * formatter per label cost more than the rest of a chart.
+ */
+export function dateFormat(locale: string | undefined, month: 'short' | 'long', day: boolean, year: boolean): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${month}|${day}|${year}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { month, day: day ? 'numeric' : undefined, year: year ? 'numeric' : undefined, timeZone: 'UTC' });
+    formatters.set(key, format);
+  }
+  return format;
 }
 
 const usdTickSmall = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 3 });

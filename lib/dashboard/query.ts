@@ -2,14 +2,12 @@
 // Free of server imports: the page's filters use the same types and ranges.
 import { z } from 'zod';
 import { badRequest, type Issue } from '../http/errors';
-import { addDays, DEFAULT_SPAN_DAYS, daysBetween, isDay, MAX_SPAN_DAYS, RELATIVE_RANGE_IDS, resolveRelativeRange, toDay, type RelativeRange } from './days';
+import { daysBetween, defaultDays, isDay, MAX_SPAN_DAYS, RELATIVE_RANGE_IDS, resolveRelativeRange, toDay, type RelativeRange } from './days';
 import { DASHBOARD_COMPARISONS, DASHBOARD_INTERVALS, DASHBOARD_SOURCES, type DashboardComparison, type DashboardInterval, type DashboardSource } from './response';
 
 /** The parameters of every dashboard endpoint, and those only the aggregate takes. */
 const PARAMETERS = ['workspace_id', 'from', 'to', 'range', 'campaign', 'source'] as const;
 const AGGREGATE_PARAMETERS = ['interval', 'compare'] as const;
-
-export { DASHBOARD_SOURCES, type DashboardSource } from './response';
 
 export interface DashboardQuery {
   workspace_id: string;
@@ -102,9 +100,7 @@ function parseQuery(params: URLSearchParams, options: ParseOptions, parameters: 
 
   const today = toDay(options.today ?? new Date());
   const { range = null } = parsed.data;
-  const days = range ? resolveRelativeRange(range, today) : null;
-  const to = days?.to ?? parsed.data.to ?? (parsed.data.from ? maxDay(today, parsed.data.from) : today);
-  const from = days?.from ?? parsed.data.from ?? addDays(to, -(DEFAULT_SPAN_DAYS - 1));
+  const { from, to } = range ? resolveRelativeRange(range, today) : defaultDays(parsed.data, today);
   if (from > to) {
     const message = `from (${from}) is after to (${to})`;
     throw badRequest([{ parameter: 'from', message }, { parameter: 'to', message }]);
@@ -124,8 +120,4 @@ function parseQuery(params: URLSearchParams, options: ParseOptions, parameters: 
     interval: parsed.data.interval,
     compare: parsed.data.compare,
   };
-}
-
-function maxDay(a: string, b: string): string {
-  return a > b ? a : b;
 }

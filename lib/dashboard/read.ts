@@ -24,6 +24,13 @@ export type CampaignsAnswer = Answer<CampaignsResponse>;
 /** A reader without membership checks: open mode, and the command-line tools (bench). */
 export const OPEN_READER: Reader = { kind: 'open' };
 
+/** Calls public.<name> for an open reader, or public.<name>_for_member (membership checked in the same call) for a user. */
+export function callAs(store: DatabaseStore, reader: Reader, name: string, args: FunctionArgs = {}): Promise<unknown> {
+  return reader.kind === 'open'
+    ? store.callValue(name, args)
+    : store.callValue(`${name}_for_member`, { p_user_id: reader.userId, ...args });
+}
+
 /**
  * The dashboard for one query as `reader` may see it. On the mv and live paths the answer carries
  * an ETag made of the data version (the last refresh; for live also the workspace's pending writes)
@@ -60,9 +67,7 @@ async function readAnswer<Body>(
     p_known_version: query.source === 'raw' ? null : versionFromEtag(ifNoneMatch, query, kind),
     ...extra,
   };
-  const value = reader.kind === 'open'
-    ? await store.callValue(name, args)
-    : await store.callValue(`${name}_for_member`, { p_user_id: reader.userId, ...args });
+  const value = await callAs(store, reader, name, args);
   throwIfRefused(value);
   const notModified = notModifiedSchema.safeParse(value);
   if (notModified.success) return { kind: 'not-modified', etag: versionEtag(query, notModified.data.data_version, kind) };

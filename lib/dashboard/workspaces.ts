@@ -2,19 +2,15 @@
 import type { Reader } from '../auth/access';
 import type { DatabaseStore } from '../db/store';
 import { contentEtag, etagMatches } from './etag';
+import { callAs, type Answer } from './read';
 import { workspacesResponseSchema, type WorkspacesResponse } from './response';
 
 /** All workspaces in open mode, else the user's own, each with their role. */
 export async function readWorkspaces(store: DatabaseStore, reader: Reader): Promise<WorkspacesResponse> {
-  const value = reader.kind === 'open'
-    ? await store.callValue('dashboard_workspaces')
-    : await store.callValue('dashboard_workspaces_for_member', { p_user_id: reader.userId });
-  return workspacesResponseSchema.parse(value);
+  return workspacesResponseSchema.parse(await callAs(store, reader, 'dashboard_workspaces'));
 }
 
-export type WorkspacesAnswer =
-  | { kind: 'data'; body: WorkspacesResponse; etag: string }
-  | { kind: 'not-modified'; etag: string };
+export type WorkspacesAnswer = Answer<WorkspacesResponse>;
 
 /**
  * The list with an ETag that is a hash of its content: it changes exactly when a view refresh

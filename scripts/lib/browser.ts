@@ -9,12 +9,12 @@ import { chromium, type Browser } from 'playwright-core';
 import { PROJECT_ROOT } from './migrate';
 
 /** Where distributions put Chromium (Debian's `chromium`, Ubuntu's, Google's packages). */
-export const SYSTEM_CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
+const SYSTEM_CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
 
 /** CHROMIUM_PATH=bundled skips the system browser and uses the npm one (to test that path). */
-export const BUNDLED = 'bundled';
+const BUNDLED = 'bundled';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export interface ChromiumChoice {

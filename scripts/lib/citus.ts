@@ -18,13 +18,13 @@ export interface LocalCitus {
 }
 
 /** Where the Citus test scripts are: ../shared/citus beside the repository (CI), else /work/shared/citus. */
-export function citusScriptsDir(): string | undefined {
+function citusScriptsDir(): string | undefined {
   const candidates = [path.resolve(PROJECT_ROOT, '..', 'shared', 'citus'), '/work/shared/citus'];
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'build.sh')) && fs.existsSync(path.join(dir, 'cluster.sh')));
 }
 
 /** Why this machine cannot start a local cluster, or undefined when it can. */
-export function localCitusUnavailable(): string | undefined {
+function localCitusUnavailable(): string | undefined {
   if (!citusScriptsDir()) return 'the Citus test scripts are missing (expected ../shared/citus beside the repository)';
   if (process.platform !== 'linux') return 'the Citus test scripts run on Linux only';
   if (process.getuid?.() !== 0) return 'building Citus and running PostgreSQL as the postgres user needs root';
@@ -41,7 +41,7 @@ async function portIsFree(port: number): Promise<boolean> {
 }
 
 /** The first of `count` consecutive free ports on 127.0.0.1, probing random bases in 20000-39999. */
-export async function freePortRange(count: number): Promise<number> {
+async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const base = 20000 + Math.floor(Math.random() * 20000);
     let free = true;

@@ -15,7 +15,7 @@ async function hasAuthUsers(client: pg.ClientBase): Promise<boolean> {
 }
 
 /** The user id for an email or an id (checked against auth.users when the database has it). */
-export async function resolveUser(client: pg.ClientBase, who: string): Promise<{ id: string; email: string | null }> {
+async function resolveUser(client: pg.ClientBase, who: string): Promise<{ id: string; email: string | null }> {
   const withAuth = await hasAuthUsers(client);
   if (UUID.test(who)) {
     if (!withAuth) return { id: who.toLowerCase(), email: null };

@@ -36,7 +36,7 @@ function withLocalSslDisabled(databaseUrl: string): string {
   return url.toString();
 }
 
-export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'supabase', 'migrations');
+const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'supabase', 'migrations');
 
 /** The migration files of this checkout, oldest first. */
 export function migrationFiles(): string[] {
@@ -47,7 +47,7 @@ export function migrationFiles(): string[] {
  * The migration files a database has not recorded as applied. The Supabase CLI records each
  * version in supabase_migrations.schema_migrations (`migration up` here, `db push` on Supabase).
  */
-export async function pendingMigrations(client: pg.ClientBase): Promise<string[]> {
+async function pendingMigrations(client: pg.ClientBase): Promise<string[]> {
   const { rows: [tracking] } = await client.query(`select to_regclass('supabase_migrations.schema_migrations') is not null as exists`);
   const applied = new Set<string>();
   if (tracking?.exists) {

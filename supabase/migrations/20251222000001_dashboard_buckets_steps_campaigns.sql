@@ -176,6 +176,41 @@ $$;
 comment on function public.dashboard_answer_freshness(text, text) is
   'The freshness rows of a dashboard answer (with source_table and position, for the caller to add raw_buckets and drop them).';
 
+-- The rates of a set of email counts, as every answer states them: fractions of sends rounded to 6
+-- decimals, null without sends. Called once per summary or campaign row, never per raw row.
+create function public.dashboard_email_rates(p_sends numeric, p_opens numeric, p_clicks numeric, p_replies numeric, p_bounces numeric, p_opt_outs numeric)
+returns jsonb
+language sql
+immutable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'open_rate',    case when p_sends > 0 then round(p_opens    / p_sends, 6) end,
+    'click_rate',   case when p_sends > 0 then round(p_clicks   / p_sends, 6) end,
+    'reply_rate',   case when p_sends > 0 then round(p_replies  / p_sends, 6) end,
+    'bounce_rate',  case when p_sends > 0 then round(p_bounces  / p_sends, 6) end,
+    'opt_out_rate', case when p_sends > 0 then round(p_opt_outs / p_sends, 6) end)
+$$;
+comment on function public.dashboard_email_rates(numeric, numeric, numeric, numeric, numeric, numeric) is
+  'open/click/reply/bounce/opt-out rates of email counts: fractions of sends rounded to 6 decimals, null when sends is 0.';
+
+-- An answer's freshness rows (from dashboard_answer_freshness) with the days of this answer read from
+-- raw rows per source table, in the views' order.
+create function public.dashboard_freshness_rows(p_freshness jsonb, p_email_days bigint, p_llm_days bigint)
+returns jsonb
+language sql
+immutable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(
+           (f.value - 'source_table' - 'position')
+           || jsonb_build_object('raw_buckets', case when f.value ->> 'source_table' = 'llm_usage' then p_llm_days else p_email_days end)
+         order by (f.value ->> 'position')::integer), '[]'::jsonb)
+  from jsonb_array_elements(p_freshness) f
+$$;
+comment on function public.dashboard_freshness_rows(jsonb, bigint, bigint) is
+  'The freshness rows of a dashboard answer with raw_buckets: the days read from raw rows for the view''s source table.';
+
 -- ---------------------------------------------------------------------------------------------
 -- 3. dashboard_aggregate with buckets, every step, the partial day and the previous period
 -- ---------------------------------------------------------------------------------------------
@@ -522,13 +557,9 @@ begin
              'sends', coalesce(f.sends, 0), 'opens', coalesce(f.opens, 0), 'clicks', coalesce(f.clicks, 0),
              'replies', coalesce(f.replies, 0), 'bounces', coalesce(f.bounces, 0), 'opt_outs', coalesce(f.opt_outs, 0),
              'unique_contacts', coalesce(f.contacts, 0),
-             'open_rate',    case when f.sends > 0 then round(f.opens    / f.sends, 6) end,
-             'click_rate',   case when f.sends > 0 then round(f.clicks   / f.sends, 6) end,
-             'reply_rate',   case when f.sends > 0 then round(f.replies  / f.sends, 6) end,
-             'bounce_rate',  case when f.sends > 0 then round(f.bounces  / f.sends, 6) end,
-             'opt_out_rate', case when f.sends > 0 then round(f.opt_outs / f.sends, 6) end,
              'total_cost_usd', round(coalesce(f.cost, 0), 6), 'llm_calls', coalesce(f.calls, 0),
-             'tokens_in', coalesce(f.tokens_in, 0), 'tokens_out', coalesce(f.tokens_out, 0)) as summary
+             'tokens_in', coalesce(f.tokens_in, 0), 'tokens_out', coalesce(f.tokens_out, 0))
+           || public.dashboard_email_rates(f.sends, f.opens, f.clicks, f.replies, f.bounces, f.opt_outs) as summary
     from periods p
     left join span_figures f on f.span = p.span and f.span_start = p.span_start
   ),
@@ -569,12 +600,7 @@ begin
     -- Per view: the moment its data is current as of (UTC, ISO 8601; null if never refreshed), its
     -- age, the workspace's buckets waiting for a refresh, and how many days of this answer were read
     -- from raw rows instead (all of them for raw, the pending ones for live).
-    'freshness', (
-      select coalesce(jsonb_agg(
-               (f.value - 'source_table' - 'position')
-               || jsonb_build_object('raw_buckets', case when f.value ->> 'source_table' = 'llm_usage' then rb.llm else rb.email end)
-             order by (f.value ->> 'position')::integer), '[]'::jsonb)
-      from jsonb_array_elements(v_freshness) f)
+    'freshness', public.dashboard_freshness_rows(v_freshness, rb.email, rb.llm)
   )
   || case when p_compare is null then '{}'::jsonb else jsonb_build_object('comparison', (
        select jsonb_build_object(
@@ -859,24 +885,15 @@ begin
                'campaign_name', w.campaign_name,
                'sends', w.sends, 'opens', w.opens, 'clicks', w.clicks, 'replies', w.replies,
                'bounces', w.bounces, 'opt_outs', w.opt_outs, 'unique_contacts', w.unique_contacts,
-               'open_rate',    case when w.sends > 0 then round(w.opens    / w.sends, 6) end,
-               'click_rate',   case when w.sends > 0 then round(w.clicks   / w.sends, 6) end,
-               'reply_rate',   case when w.sends > 0 then round(w.replies  / w.sends, 6) end,
-               'bounce_rate',  case when w.sends > 0 then round(w.bounces  / w.sends, 6) end,
-               'opt_out_rate', case when w.sends > 0 then round(w.opt_outs / w.sends, 6) end,
                'total_cost_usd', round(w.cost, 6), 'llm_calls', w.calls,
                'cost_per_reply', case when w.replies > 0 then round(w.cost / w.replies, 6) end)
+             || public.dashboard_email_rates(w.sends, w.opens, w.clicks, w.replies, w.bounces, w.opt_outs)
              order by w.sends desc, w.campaign_name collate "C"), '[]'::jsonb)
       from campaign_rows w),
     'unattributed', (
       select jsonb_build_object('total_cost_usd', round(coalesce(sum(c.cost), 0), 6), 'llm_calls', coalesce(sum(c.calls), 0))
       from cost c where c.campaign_name is null),
-    'freshness', (
-      select coalesce(jsonb_agg(
-               (f.value - 'source_table' - 'position')
-               || jsonb_build_object('raw_buckets', case when f.value ->> 'source_table' = 'llm_usage' then rb.llm else rb.email end)
-             order by (f.value ->> 'position')::integer), '[]'::jsonb)
-      from jsonb_array_elements(v_freshness) f)
+    'freshness', public.dashboard_freshness_rows(v_freshness, rb.email, rb.llm)
   )
   into v_result
   from raw_buckets rb;
@@ -921,6 +938,8 @@ comment on function public.dashboard_campaigns_for_member(uuid, text, date, date
 
 revoke all on function public.dashboard_answer_version(text, text, date), public.dashboard_answer_freshness(text, text),
   public.dashboard_member_refusal(uuid, text, text),
+  public.dashboard_email_rates(numeric, numeric, numeric, numeric, numeric, numeric),
+  public.dashboard_freshness_rows(jsonb, bigint, bigint),
   public.dashboard_aggregate(text, date, date, text, text, bigint, text, text),
   public.dashboard_aggregate_for_member(uuid, text, date, date, text, text, bigint, text, text),
   public.dashboard_campaigns(text, date, date, text, text, bigint),

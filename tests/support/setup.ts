@@ -2,20 +2,16 @@
 import { afterAll, inject } from 'vitest';
 import { setStoreForTests } from '../../lib/db';
 import { createPostgresStore } from '../../lib/db/postgres';
-import { resetEnvCache } from '../../lib/env';
+import { openMode } from './auth';
 
 const databaseUrl = inject('databaseUrl');
 // SUPABASE_URL in a developer's shell may be production: tests drop it and never use it. The tests
 // written for a real Supabase read TEST_SUPABASE_URL / TEST_SUPABASE_SERVICE_ROLE_KEY only.
 process.env.DATABASE_URL = databaseUrl;
-delete process.env.SUPABASE_URL;
 delete process.env.SUPABASE_SERVICE_ROLE_KEY;
-// Tests that are not about access read the dashboard in the documented open mode; the access tests
-// require sign-in explicitly (tests/support/auth.ts requireSignIn).
-process.env.DASHBOARD_AUTH = 'off';
-delete process.env.SUPABASE_JWT_SECRET;
-delete process.env.SUPABASE_ANON_KEY;
-resetEnvCache();
+// Tests that are not about access read the dashboard in the documented open mode (which also drops
+// SUPABASE_URL); the access tests require sign-in explicitly (tests/support/auth.ts requireSignIn).
+openMode();
 
 const store = createPostgresStore({ connectionString: databaseUrl });
 setStoreForTests(store);

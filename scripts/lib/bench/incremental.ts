@@ -6,7 +6,7 @@ import { refreshViews, type RefreshResult } from '../../../lib/admin/views';
 import { OPEN_READER, readDashboard } from '../../../lib/dashboard/read';
 import type { DashboardSource } from '../../../lib/dashboard/response';
 import { createPostgresStore } from '../../../lib/db/postgres';
-import { API_SHAPES, queryFor, type Target } from './measure';
+import { answerFigures, API_SHAPES, queryFor, type Target } from './measure';
 import { round, summarize, timeIt, tolerateTimeouts, type Timing } from './stats';
 
 type Refreshed = Extract<RefreshResult, { status: 'refreshed' }>;
@@ -42,7 +42,7 @@ export async function insertRecent(client: pg.ClientBase, count: number, salt: n
 }
 
 /** count late events spread over `days` days starting `fromDaysAgo` days back. */
-export async function insertBackfill(client: pg.ClientBase, count: number, salt: number, o: WriteOptions, fromDaysAgo: number, days: number) {
+async function insertBackfill(client: pg.ClientBase, count: number, salt: number, o: WriteOptions, fromDaysAgo: number, days: number) {
   await client.query(INSERT_EVENTS, [count, salt, o.prefix, o.contactsPerWorkspace, fromDaysAgo, days]);
 }
 
@@ -192,13 +192,7 @@ export async function liveSections(databases: Array<{ url: string; client: pg.Cl
         for (const db of dbs) {
           const rawCalls = tolerateTimeouts(() => readDashboard(db.store, OPEN_READER, queryFor(target, shape, 'raw')));
           const call = (source: DashboardSource) => (source === 'raw' ? rawCalls.call() : readDashboard(db.store, OPEN_READER, queryFor(target, shape, source)));
-          const figures = async (source: DashboardSource) => {
-            const answer = await call(source);
-            if (!answer) return 'timed out';
-            if (answer.kind !== 'data') throw new Error('not modified without an ETag');
-            const { source: _s, freshness: _f, ...rest } = answer.body;
-            return JSON.stringify(rest);
-          };
+          const figures = async (source: DashboardSource) => answerFigures(await call(source));
           // live against raw computed now (a raw read past the time limit is compared as the raw SQL of
           // the same function would answer it: without a limit, in this session).
           const liveFigures = await figures('live');
@@ -241,6 +235,5 @@ async function sameAsUnlimitedRaw(client: pg.ClientBase, target: Target, shape: 
   const query = queryFor(target, shape, 'raw');
   const { rows } = await client.query('select public.dashboard_aggregate($1, $2, $3, $4, $5) as answer',
     [query.workspace_id, query.from, query.to, query.campaign, 'raw']);
-  const { source: _s, freshness: _f, data_version: _v, ...rest } = rows[0].answer;
-  return JSON.stringify(rest) === liveFigures;
+  return answerFigures({ kind: 'sql', value: rows[0].answer }) === liveFigures;
 }

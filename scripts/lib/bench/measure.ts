@@ -4,7 +4,7 @@ import { refreshViews, type RefreshResult } from '../../../lib/admin/views';
 import { OPEN_READER, readDashboard } from '../../../lib/dashboard/read';
 import { addDays, toDay } from '../../../lib/dashboard/days';
 import type { DashboardQuery } from '../../../lib/dashboard/query';
-import type { DashboardSource } from '../../../lib/dashboard/response';
+import { dashboardResponseSchema, type DashboardSource } from '../../../lib/dashboard/response';
 import { createPostgresStore } from '../../../lib/db/postgres';
 import { explain, SHAPES, SPEC_AFTER, SPEC_BEFORE, type ExplainResult, type ShapeName } from './probes';
 import { alone, interleaved, round, summarize, timeIt, tolerateTimeouts, type Timing } from './stats';
@@ -37,6 +37,18 @@ export async function pickTarget(client: pg.ClientBase, prefix = ''): Promise<Ta
     from busiest b`, [prefix]);
   if (!rows[0]) throw new Error('no data in mv_daily_stats: seed and refresh first');
   return { workspace: rows[0].workspace_id, campaign: rows[0].campaign_name, today: toDay(new Date()) };
+}
+
+/**
+ * An answer's figures, to compare answers of different sources or databases: everything but its
+ * source and freshness, in the contract's key order (so an answer read through the app and one read
+ * from the SQL function directly compare alike). 'timed out' for a read past the time limit.
+ */
+export function answerFigures(answer: Awaited<ReturnType<typeof readDashboard>> | { kind: 'sql'; value: unknown } | undefined): string {
+  if (!answer) return 'timed out';
+  if (answer.kind === 'not-modified') throw new Error('dashboard answered not-modified without an ETag');
+  const { source: _source, freshness: _freshness, ...rest } = dashboardResponseSchema.parse(answer.kind === 'sql' ? answer.value : answer.body);
+  return JSON.stringify(rest);
 }
 
 export function queryFor(target: Target, shape: ApiShape, source: DashboardSource): DashboardQuery {
@@ -100,14 +112,8 @@ export async function apiInProcess(url: string, target: Target, iterations: numb
     const out: Array<{ shape: string; raw_timeouts: number } & CheckedPair> = [];
     for (const shape of API_SHAPES) {
       const raw = tolerateTimeouts(() => readDashboard(store, OPEN_READER, queryFor(target, shape, 'raw')));
-      const figures = async (answer: Awaited<ReturnType<typeof readDashboard>> | undefined) => {
-        if (!answer) return 'timed out';
-        if (answer.kind !== 'data') throw new Error('dashboard answered not-modified without an ETag');
-        const { source: _source, freshness: _freshness, ...rest } = answer.body;
-        return JSON.stringify(rest);
-      };
       const mv = () => readDashboard(store, OPEN_READER, queryFor(target, shape, 'mv'));
-      const [rawAnswer, mvAnswer] = [await figures(await raw.call()), await figures(await mv())];
+      const [rawAnswer, mvAnswer] = [answerFigures(await raw.call()), answerFigures(await mv())];
       const pair = await interleaved(raw.call, mv, iterations, step);
       out.push({ shape: shape.name, ...pair, same_answer: rawAnswer === mvAnswer, mv_alone: await alone(mv, iterations), raw_timeouts: raw.timeouts() });
     }

@@ -113,7 +113,7 @@ const PHASE_NAMES = ['first_byte', 'html_done', 'dom_content_loaded', 'first_con
  * Interleaved page loads (in the order of `urls`: raw, views … or before, after …), each in a fresh
  * browser context (cold cache), after one untimed warm-up load of each.
  */
-export async function pageLoads<K extends string>(browser: Browser, urls: Record<K, string>, loads: number, step: () => void): Promise<Record<K, PageTimings>> {
+async function pageLoads<K extends string>(browser: Browser, urls: Record<K, string>, loads: number, step: () => void): Promise<Record<K, PageTimings>> {
   const keys = Object.keys(urls) as K[];
   const samples = new Map(keys.map((key) => [key, [] as Load[]]));
   for (let i = 0; i < loads + 1; i++) {
@@ -140,7 +140,7 @@ export async function pageLoads<K extends string>(browser: Browser, urls: Record
 }
 
 /** One untimed load that records every script `url` fetches until its charts answer. */
-export async function pageBundle(browser: Browser, url: string): Promise<PageBundle> {
+async function pageBundle(browser: Browser, url: string): Promise<PageBundle> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   try {
     const page = await context.newPage();

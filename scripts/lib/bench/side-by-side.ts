@@ -7,7 +7,7 @@ import { OPEN_READER, readDashboard } from '../../../lib/dashboard/read';
 import { DASHBOARD_SOURCES } from '../../../lib/dashboard/response';
 import { createPostgresStore } from '../../../lib/db/postgres';
 import { DEFAULT_WRITE_SIZES, incrementalSection, liveSections, type WriteSizes } from './incremental';
-import { API_SHAPES, pickTarget, queryFor, refreshTimes, type Target } from './measure';
+import { answerFigures, API_SHAPES, pickTarget, queryFor, refreshTimes, type Target } from './measure';
 import { ms, table } from './report';
 import type { CitusResultsFile, ClusterComparison, SideResult } from './results';
 import { loadAverage, sectionBar } from './sections';
@@ -92,10 +92,7 @@ async function compareAnswers(singleUrl: string, citusUrl: string, target: Targe
     for (const shape of API_SHAPES) {
       for (const source of DASHBOARD_SOURCES) {
         const figures = await Promise.all(stores.map(async (store) => {
-          const answer = await readDashboard(store, OPEN_READER, queryFor(target, shape, source));
-          if (answer.kind !== 'data') throw new Error('dashboard answered not-modified without an ETag');
-          const { source: _source, freshness: _freshness, ...rest } = answer.body;
-          return JSON.stringify(rest);
+          return answerFigures(await readDashboard(store, OPEN_READER, queryFor(target, shape, source)));
         }));
         compared += 1;
         if (figures[0] !== figures[1]) differing.push(`${shape.name}, ${source}`);
@@ -121,7 +118,7 @@ export function printSideBySide(file: CitusResultsFile, print: (line: string) =>
   }
 }
 
-export function sideBySideRows(r: ClusterComparison): string[][] {
+function sideBySideRows(r: ClusterComparison): string[][] {
   const rows: string[][] = [];
   const time = (label: string, pick: (s: SideResult) => number | undefined) => {
     const [a, b] = [pick(r.single), pick(r.citus)];
