@@ -2,14 +2,14 @@
 // Aggregates and campaign tables: the data version (lib/dashboard/read.ts) and a hash of the
 // endpoint and query. Workspace lists: a hash of the content.
 import { createHash } from 'node:crypto';
-import type { DashboardQuery } from './query';
+import type { AnswerQuery } from './query';
 
 const hash = (value: unknown, length: number) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, length);
 
 /** Which answer a query asks for: the aggregate's (the default) or the campaign table's. */
 export type AnswerKind = 'aggregate' | 'campaigns';
 
-function queryKey(query: DashboardQuery, kind: AnswerKind): string {
+function queryKey(query: AnswerQuery, kind: AnswerKind): string {
   const key: unknown[] = [query.workspace_id, query.from, query.to, query.campaign, query.source];
   // Later parameters join the key only when they change the answer, so the tags of plain daily
   // answers stay what they were.
@@ -18,12 +18,12 @@ function queryKey(query: DashboardQuery, kind: AnswerKind): string {
   return hash(key, 22);
 }
 
-export function versionEtag(query: DashboardQuery, version: number, kind: AnswerKind = 'aggregate'): string {
+export function versionEtag(query: AnswerQuery, version: number, kind: AnswerKind = 'aggregate'): string {
   return `"mv-${version}-${queryKey(query, kind)}"`;
 }
 
 /** The data version inside an If-None-Match that was issued for this very query, if any. */
-export function versionFromEtag(header: string | null | undefined, query: DashboardQuery, kind: AnswerKind = 'aggregate'): number | null {
+export function versionFromEtag(header: string | null | undefined, query: AnswerQuery, kind: AnswerKind = 'aggregate'): number | null {
   if (!header) return null;
   const key = queryKey(query, kind);
   for (const tag of header.split(',')) {

@@ -4,7 +4,7 @@
 // Pure (no server imports): the browser bundle includes it.
 import { addDays, DEFAULT_SPAN_DAYS, daysBetween, defaultDays, isDay, isRelativeRange, rangeProblem, resolveRelativeRange, toDay, type DayRange, type RelativeRange } from './days';
 import { INTERVAL_LABEL } from '../charts/axis';
-import type { CampaignsQuery, DashboardQuery } from './query';
+import type { AnswerQuery, CampaignsQuery, DashboardQuery } from './query';
 import type { DashboardInterval, WorkspacesResponse } from './response';
 
 export interface Filters {
@@ -78,7 +78,7 @@ function unusable(problem: string): string {
 }
 
 /** The range and campaign of a query as URL parameters: a relative range by name, else its days. */
-function scopeParams(query: DashboardQuery): URLSearchParams {
+function scopeParams(query: CampaignsQuery): URLSearchParams {
   const params = new URLSearchParams({ workspace_id: query.workspace_id });
   if (query.range !== null) params.set('range', query.range);
   else {
@@ -93,13 +93,12 @@ function scopeParams(query: DashboardQuery): URLSearchParams {
 export function filtersToSearch(query: DashboardQuery): string {
   const params = scopeParams(query);
   // The address names the interval only when the viewer chose one other than the range's default.
-  const interval = query.interval ?? 'day';
-  if (interval !== defaultInterval(query)) params.set('interval', interval);
+  if (query.interval !== defaultInterval(query)) params.set('interval', query.interval);
   return `?${params}`;
 }
 
 /** The query string of an API call for a query (the source stays the server's default, DASHBOARD_SOURCE). */
-export function apiSearch(query: DashboardQuery): string {
+export function apiSearch(query: AnswerQuery): string {
   const params = scopeParams(query);
   if (query.interval && query.interval !== 'day') params.set('interval', query.interval);
   if (query.compare) params.set('compare', query.compare);
@@ -130,8 +129,7 @@ export function defaultInterval(range: DayRange): DashboardInterval {
  * follows the new range; a chosen one stays.
  */
 export function withDays(query: DashboardQuery, days: DayRange & { range: RelativeRange | null }): DashboardQuery {
-  const current = query.interval ?? 'day';
-  const interval = current === defaultInterval(query) ? defaultInterval(days) : current;
+  const interval = query.interval === defaultInterval(query) ? defaultInterval(days) : query.interval;
   return { ...query, ...days, interval };
 }
 

@@ -17,14 +17,17 @@ export interface DashboardQuery {
   range: RelativeRange | null;
   campaign: string | null;
   source: DashboardSource;
-  /** Timeseries buckets (the aggregate only); day when absent. */
-  interval?: DashboardInterval;
-  /** compare=previous: the previous period in the same answer (the aggregate only); none when absent. */
-  compare?: DashboardComparison | null;
+  /** Timeseries buckets (default day). */
+  interval: DashboardInterval;
+  /** compare=previous: the previous period in the same answer; null for none. */
+  compare: DashboardComparison | null;
 }
 
 /** GET /api/dashboard/campaigns takes the aggregate's parameters but interval and compare. */
 export type CampaignsQuery = Omit<DashboardQuery, 'interval' | 'compare'>;
+
+/** Either endpoint's query: the campaigns' parameters, and the aggregate's own when given. */
+export type AnswerQuery = CampaignsQuery & Partial<Pick<DashboardQuery, 'interval' | 'compare'>>;
 
 /**
  * Any text Postgres can store: every character is data (quotes, %, _, tabs, emoji), but a NUL byte
@@ -71,7 +74,7 @@ export function parseCampaignsQuery(params: URLSearchParams, options: ParseOptio
   return query;
 }
 
-function parseQuery(params: URLSearchParams, options: ParseOptions, parameters: readonly string[]): DashboardQuery {
+function parseQuery(params: URLSearchParams, options: ParseOptions, parameters: readonly string[]): AnswerQuery {
   const issues: Issue[] = [];
   const raw: Record<string, string> = {};
   for (const key of new Set(params.keys())) {

@@ -8,7 +8,7 @@ import type { Reader } from '../auth/access';
 import type { DatabaseStore, FunctionArgs } from '../db/store';
 import { HttpError } from '../http/errors';
 import { versionEtag, versionFromEtag, type AnswerKind } from './etag';
-import type { CampaignsQuery, DashboardQuery } from './query';
+import type { AnswerQuery, CampaignsQuery, DashboardQuery } from './query';
 import { campaignsResponseSchema, dashboardResponseSchema, type CampaignsResponse, type DashboardResponse } from './response';
 
 const notModifiedSchema = z.object({ not_modified: z.literal(true), data_version: z.number() });
@@ -38,8 +38,8 @@ export function callAs(store: DatabaseStore, reader: Reader, name: string, args:
  */
 export function readDashboard(store: DatabaseStore, reader: Reader, query: DashboardQuery, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
   return readAnswer(store, reader, 'dashboard_aggregate', 'aggregate', dashboardResponseSchema, query, ifNoneMatch, {
-    p_interval: query.interval ?? 'day',
-    p_compare: query.compare ?? null,
+    p_interval: query.interval,
+    p_compare: query.compare,
   });
 }
 
@@ -54,7 +54,7 @@ async function readAnswer<Body>(
   name: string,
   kind: AnswerKind,
   schema: z.ZodType<Body>,
-  query: DashboardQuery,
+  query: AnswerQuery,
   ifNoneMatch: string | null | undefined,
   extra: FunctionArgs = {},
 ): Promise<Answer<Body>> {
