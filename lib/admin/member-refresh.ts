@@ -2,6 +2,7 @@
 // through the server (the refresh token never reaches the browser).
 import type { Reader } from '../auth/access';
 import type { DatabaseStore } from '../db/store';
+import { workspaceIdSchema } from '../dashboard/query';
 import { badRequest } from '../http/errors';
 import { logEvent } from '../log';
 import { refreshNow, type RefreshOutcome } from './refresh-service';
@@ -20,11 +21,11 @@ export function parseRefreshTarget(url: string): string {
   const unknown = [...new Set(params.keys())].filter((key) => key !== 'workspace_id');
   if (unknown.length > 0) throw badRequest(unknown.map((parameter) => ({ parameter, message: 'unknown parameter (expected workspace_id)' })));
   const values = params.getAll('workspace_id');
-  const workspaceId = values[0] ?? '';
-  if (values.length !== 1 || workspaceId === '' || [...workspaceId].length > 200 || workspaceId.includes('\u0000')) {
+  const workspaceId = workspaceIdSchema.safeParse(values[0]);
+  if (values.length !== 1 || !workspaceId.success) {
     throw badRequest([{ parameter: 'workspace_id', message: 'workspace_id is required once, 1-200 characters' }]);
   }
-  return workspaceId;
+  return workspaceId.data;
 }
 
 /** What the page's "Refresh now" did, or why a signed-in reader may not. */

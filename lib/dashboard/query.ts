@@ -40,13 +40,16 @@ const text = (name: string, max: number) =>
     .refine((value) => [...value].length <= max, `${name} must be at most ${max} characters`)
     .refine((value) => !value.includes('\u0000'), `${name} must not contain a NUL character`);
 
+/** A workspace id as every endpoint takes it. */
+export const workspaceIdSchema = text('workspace_id', 200);
+
 const isoDay = (name: string) =>
   z.string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date like 2025-11-01 (YYYY-MM-DD)`)
     .refine(isDay, `${name} is not a real calendar date`);
 
 const schema = z.object({
-  workspace_id: text('workspace_id', 200),
+  workspace_id: workspaceIdSchema,
   from: isoDay('from').optional(),
   to: isoDay('to').optional(),
   range: z.enum(RELATIVE_RANGE_IDS, `range must be one of ${RELATIVE_RANGE_IDS.join(', ')}`).optional(),
