@@ -2,9 +2,10 @@
 // database, `next dev` behind it, and a real Chromium that opens the dashboard with no sign-in step.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/lib/embedded-postgres';
+import { launchChromium } from '../../scripts/lib/browser';
 import { PROJECT_ROOT } from '../../scripts/lib/migrate';
 
 let browser: Browser;
@@ -30,10 +31,8 @@ beforeAll(async () => {
     if (ok) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium({ log: (line) => process.stderr.write(`[dev sign-in e2e] ${line}
+`) });
 }, 300_000);
 
 afterAll(async () => {

@@ -1,18 +1,17 @@
 // Sign-in in a real Chromium against `next start`, which requires it as production does. Supabase
 // Auth (GoTrue) cannot run here: the server talks to a fake of its HTTP API (tests/support/
 // fake-supabase-auth.ts) that signs real ES256 tokens; the server verifies them with its JWKS.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from '../../scripts/lib/browser';
 import { signIn } from '../support/e2e-auth';
 
 const base = inject('baseUrl');
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium({ log: (line) => process.stderr.write(`[sign-in e2e] ${line}
+`) });
 });
 afterAll(async () => {
   await browser?.close();
