@@ -27,7 +27,7 @@ export function versionFromEtag(header: string | null | undefined, query: Answer
   if (!header) return null;
   const key = queryKey(query, kind);
   for (const tag of header.split(',')) {
-    const match = /^\s*(?:W\/)?"mv-(\d{1,15})-([A-Za-z0-9_-]+)"\s*$/.exec(tag);
+    const match = /^\s*(?:W\/)?"mv-(\d{1,16})-([A-Za-z0-9_-]+)"\s*$/.exec(tag);
     if (match && match[2] === key) return Number(match[1]);
   }
   return null;
