@@ -11,6 +11,7 @@ import { FilterBar } from '@/components/FilterBar';
 import { FreshnessBadge } from '@/components/FreshnessBadge';
 import { KpiGrid } from '@/components/KpiGrid';
 import { RefreshButton } from '@/components/RefreshButton';
+import { TimeZoneSetting } from '@/components/TimeZoneSetting';
 import { campaignsCsv, costCsv, csvFileName, timeseriesCsv } from '@/lib/dashboard/csv';
 import { apiSearch, filtersToSearch, resolveFilters, widestRangeWithData, withDays } from '@/lib/dashboard/filters';
 import { formatDay } from '@/lib/dashboard/format';
@@ -90,16 +91,18 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
     );
   }
   const data = current.data;
-  // The days on screen are the answer's (a relative range is resolved by the server's clock).
+  // The days on screen are the answer's (a relative range is resolved by the server's clock, in the
+  // workspace's zone).
   const shown = data ?? query;
   const workspace = list.find((w) => w.workspace_id === query.workspace_id);
+  const timeZone = data?.time_zone ?? workspace?.time_zone ?? 'UTC';
   const widest = workspace ? widestRangeWithData(workspace, query.campaign) : null;
   const range = (r: { from: string; to: string }) => `${formatDay(r.from, { year: true, locale })} – ${formatDay(r.to, { year: true, locale })}`;
   const retry = () => {
     void current.mutate();
     void campaigns.mutate();
   };
-  const scope = { workspace_id: shown.workspace_id, campaign: shown.campaign, from: shown.from, to: shown.to };
+  const scope = { workspace_id: shown.workspace_id, campaign: shown.campaign, from: shown.from, to: shown.to, time_zone: timeZone };
   const campaignRows = campaigns.data?.campaigns;
 
   return (
@@ -108,9 +111,10 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
       <header className="page-header">
         <div>
           <h1>Campaign analytics</h1>
-          <p className="muted" data-testid="shown-range">
-            {range(shown)} (UTC){current.isValidating && data ? <span aria-live="polite"> · updating…</span> : null}
-          </p>
+          <div className="muted shown-range" data-testid="shown-range">
+            {range(shown)} · <TimeZoneSetting workspaceId={query.workspace_id} timeZone={timeZone} admin={workspace?.role === 'admin'} />
+            {current.isValidating && data ? <span aria-live="polite"> · updating…</span> : null}
+          </div>
         </div>
         {workspace?.role === 'admin' ? <RefreshButton workspaceId={query.workspace_id} /> : null}
         {data ? <FreshnessBadge freshness={data.freshness} source={data.source} initialNow={initial.renderedAt} clockOffsetMs={clockOffsetMs} staleAfterSeconds={initial.staleAfterSeconds} /> : null}
@@ -140,7 +144,7 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
       {data ? (
         <div className="exports" role="group" aria-label="Download as CSV">
           <span className="muted">Download CSV:</span>
-          <CsvButton testId="csv-timeseries" label={`${PER[data.interval]} figures`} fileName={csvFileName(scope, PER[data.interval].toLowerCase())} csv={() => timeseriesCsv(data)} />
+          <CsvButton testId="csv-timeseries" label={`${PER[data.interval]} figures`} fileName={csvFileName(scope, PER[data.interval].toLowerCase())} csv={() => timeseriesCsv(data, timeZone)} />
           <CsvButton testId="csv-cost" label="LLM cost by model" fileName={csvFileName(scope, 'llm-cost')} csv={() => costCsv(data)} />
         </div>
       ) : null}

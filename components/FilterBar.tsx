@@ -45,7 +45,7 @@ export function FilterBar({ query, workspaces, onChange }: Props) {
       <div className="presets" role="group" aria-label="Date range presets">
         {RELATIVE_RANGES.map((preset) => (
           <button key={preset.id} type="button" aria-pressed={query.range === preset.id} data-testid={`preset-${preset.id}`}
-            title={preset.title} onClick={() => onChange(withRelativeRange(query, preset.id))}>
+            title={preset.title} onClick={() => onChange(withRelativeRange(query, preset.id, workspace?.time_zone ?? 'UTC'))}>
             {preset.label}
           </button>
         ))}

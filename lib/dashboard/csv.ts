@@ -23,20 +23,26 @@ export function toCsv<Row>(rows: Row[], columns: Array<CsvColumn<Row>>): string 
   return `${lines.map((cells) => cells.join(',')).join('\r\n')}\r\n`;
 }
 
-/** campaign-analytics_acme_all-campaigns_2025-11-01_2025-11-30_timeseries.csv: what, where and when, safe on every file system. */
-export function csvFileName(scope: { workspace_id: string; campaign: string | null; from: string; to: string }, table: string): string {
+/**
+ * campaign-analytics_acme_all-campaigns_2025-11-01_2025-11-30_America-New_York_timeseries.csv: what,
+ * where and when (days of which zone), safe on every file system.
+ */
+export function csvFileName(scope: { workspace_id: string; campaign: string | null; from: string; to: string; time_zone: string }, table: string): string {
   const part = (text: string) => text.normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'unnamed';
   const who = [part(scope.workspace_id), scope.campaign === null ? 'all-campaigns' : part(scope.campaign)];
-  return `campaign-analytics_${who.join('_')}_${scope.from}_${scope.to}_${table}.csv`;
+  return `campaign-analytics_${who.join('_')}_${scope.from}_${scope.to}_${part(scope.time_zone)}_${table}.csv`;
 }
 
-/** The timeseries: one row per bucket (day, or the first day of a week or month), cost per provider in its own columns. */
-export function timeseriesCsv(data: Pick<DashboardResponse, 'timeseries'>): string {
+/**
+ * The timeseries: one row per bucket (day, or the first day of a week or month), cost per provider in
+ * its own columns. The day column names the zone the days are cut in.
+ */
+export function timeseriesCsv(data: Pick<DashboardResponse, 'timeseries'>, timeZone: string): string {
   const providers = [...new Set(data.timeseries.flatMap((point) => Object.keys(point.cost_by_provider)))].sort();
   type Point = DashboardResponse['timeseries'][number];
   const counts = ['sends', 'opens', 'clicks', 'replies', 'bounces', 'opt_outs', 'unique_contacts', 'cost_usd'] as const;
   return toCsv<Point>(data.timeseries, [
-    { header: 'day', value: (p) => p.day },
+    { header: `day (${timeZone})`, value: (p) => p.day },
     ...counts.map((key) => ({ header: key, value: (p: Point) => p[key] })),
     ...providers.map((provider) => ({ header: `cost_usd_${provider}`, value: (p: Point) => p.cost_by_provider[provider] ?? 0 })),
   ]);

@@ -1,6 +1,7 @@
-// UTC calendar days (YYYY-MM-DD strings) and the ranges the dashboard speaks of: free of server
-// imports, so the page and the API share one definition. The limits mirror the API contract
-// (ARCHITECTURE.md): ranges are inclusive, at most 366 days, 30 days ending today by default.
+// Calendar days (YYYY-MM-DD strings) of a workspace's time zone, and the ranges the dashboard speaks
+// of: free of server imports, so the page and the API share one definition. The limits mirror the
+// API contract (ARCHITECTURE.md): ranges are inclusive, at most 366 days, 30 days ending today (in the
+// workspace's zone) by default. Day arithmetic is on dates alone, so it is the same in every zone.
 export const MAX_SPAN_DAYS = 366;
 export const DEFAULT_SPAN_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -10,8 +11,30 @@ export interface DayRange {
   to: string;
 }
 
+/** The UTC calendar day of an instant (day arithmetic below works on such dates). */
 export function toDay(date: Date): string {
   return date.toISOString().slice(0, 10);
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Today's date in an IANA time zone (the workspace's), as YYYY-MM-DD. The server's answers carry the
+ * database's own "today"; this serves the page's presets between answers. A zone this runtime does
+ * not know counts as UTC.
+ */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      return toDay(now);
+    }
+    dayFormats.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
 export function addDays(day: string, days: number): string {
@@ -64,7 +87,7 @@ export function rangeProblem(from: string, to: string): string | null {
 }
 
 /**
- * Ranges relative to today (UTC), for addresses that keep their meaning: a link to `range=30d` shows
+ * Ranges relative to today (in the workspace's zone), for addresses that keep their meaning: a link to `range=30d` shows
  * the last 30 days whenever it is opened, and an open tab moves past midnight with it. Each ends
  * today; `12m` starts the day after the same date a year ago, `mtd` on the 1st, `ytd` on January 1st.
  */
@@ -83,7 +106,7 @@ export function isRelativeRange(value: string): value is RelativeRange {
   return (RELATIVE_RANGE_IDS as readonly string[]).includes(value);
 }
 
-/** The days a relative range covers on the UTC day `today`. */
+/** The days a relative range covers when today is `today`. */
 export function resolveRelativeRange(range: RelativeRange, today: string): DayRange {
   switch (range) {
     case '7d': return { from: addDays(today, -6), to: today };

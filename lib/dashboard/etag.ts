@@ -1,7 +1,9 @@
 // Entity tags of the dashboard's answers, so a browser polling an unchanged answer gets a 304.
-// Aggregates and campaign tables: the data version (lib/dashboard/read.ts) and a hash of the
-// endpoint and query. Workspace lists: a hash of the content.
+// Aggregates and campaign tables: a hash of the endpoint, the query and the answer's context (the
+// workspace's data version, the zone its days are cut in, and today there when the answer depends on
+// it). Workspace lists: a hash of the content. Tags are opaque: nothing in them is global.
 import { createHash } from 'node:crypto';
+import { addDays } from './days';
 import type { AnswerQuery } from './query';
 
 const hash = (value: unknown, length: number) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, length);
@@ -9,28 +11,23 @@ const hash = (value: unknown, length: number) => createHash('sha256').update(JSO
 /** Which answer a query asks for: the aggregate's (the default) or the campaign table's. */
 export type AnswerKind = 'aggregate' | 'campaigns';
 
-function queryKey(query: AnswerQuery, kind: AnswerKind): string {
-  const key: unknown[] = [query.workspace_id, query.from, query.to, query.campaign, query.source];
-  // Later parameters join the key only when they change the answer, so the tags of plain daily
-  // answers stay what they were.
-  if ((query.interval ?? 'day') !== 'day' || query.compare) key.push(query.interval ?? 'day', query.compare ?? null);
-  if (kind !== 'aggregate') key.unshift(kind);
-  return hash(key, 22);
+/** What an answer is computed from, besides its query (lib/dashboard/read.ts reads it first). */
+export interface AnswerBasis {
+  data_version: number;
+  time_zone: string;
+  /** Today in that zone. */
+  today: string;
 }
 
-export function versionEtag(query: AnswerQuery, version: number, kind: AnswerKind = 'aggregate'): string {
-  return `"mv-${version}-${queryKey(query, kind)}"`;
-}
-
-/** The data version inside an If-None-Match that was issued for this very query, if any. */
-export function versionFromEtag(header: string | null | undefined, query: AnswerQuery, kind: AnswerKind = 'aggregate'): number | null {
-  if (!header) return null;
-  const key = queryKey(query, kind);
-  for (const tag of header.split(',')) {
-    const match = /^\s*(?:W\/)?"mv-(\d{1,16})-([A-Za-z0-9_-]+)"\s*$/.exec(tag);
-    if (match && match[2] === key) return Number(match[1]);
-  }
-  return null;
+/**
+ * The tag of one answer. A range reaching yesterday or later also depends on today (partial_day, the
+ * like-for-like comparison): today is folded in, so a kept answer stops matching at the workspace's
+ * midnight even when no data changed.
+ */
+export function answerEtag(query: AnswerQuery, basis: AnswerBasis, kind: AnswerKind = 'aggregate'): string {
+  const key = [kind, query.workspace_id, query.from, query.to, query.campaign, query.source, query.interval ?? 'day', query.compare ?? null,
+    basis.data_version, basis.time_zone, query.to >= addDays(basis.today, -1) ? basis.today : null];
+  return `"a-${hash(key, 27)}"`;
 }
 
 export function contentEtag(prefix: string, body: unknown): string {

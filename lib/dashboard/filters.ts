@@ -2,7 +2,7 @@
 // default with a notice when the URL holds something unusable. Used by the server render and
 // the browser alike, so both agree on what a URL means.
 // Pure (no server imports): the browser bundle includes it.
-import { addDays, DEFAULT_SPAN_DAYS, daysBetween, defaultDays, isDay, isRelativeRange, rangeProblem, resolveRelativeRange, toDay, type DayRange, type RelativeRange } from './days';
+import { addDays, DEFAULT_SPAN_DAYS, daysBetween, defaultDays, isDay, isRelativeRange, rangeProblem, resolveRelativeRange, todayIn, type DayRange, type RelativeRange } from './days';
 import { INTERVAL_LABEL } from '../charts/axis';
 import type { AnswerQuery, CampaignsQuery, DashboardQuery } from './query';
 import type { DashboardInterval, WorkspacesResponse } from './response';
@@ -19,10 +19,14 @@ function single(params: Params, key: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * The query an address stands for. Relative ranges and defaults are resolved on today in the chosen
+ * workspace's time zone (the server resolves them again, on the database's clock, for its answers).
+ */
 export function resolveFilters(
   params: Params,
   workspaces: WorkspacesResponse['workspaces'],
-  today = new Date(),
+  now = new Date(),
   defaultSource: DashboardQuery['source'] = 'mv',
 ): Filters {
   const notices: string[] = [];
@@ -38,7 +42,7 @@ export function resolveFilters(
     notices.push(`Campaign “${campaign.slice(0, 80)}” is not in ${workspace.workspace_id}; showing all campaigns.`);
     campaign = null;
   }
-  const range = resolveRange(single(params, 'range'), single(params, 'from'), single(params, 'to'), today);
+  const range = resolveRange(single(params, 'range'), single(params, 'from'), single(params, 'to'), todayIn(workspace.time_zone, now));
   if (range.notice) notices.push(range.notice);
   const wantedInterval = single(params, 'interval');
   let interval = defaultInterval(range);
@@ -56,8 +60,7 @@ type ResolvedRange = { from: string; to: string; range: RelativeRange | null; no
  * The range in the address: a relative one (range=30d) or explicit days with the API's defaults;
  * none, or an unusable one, is the last 30 days, kept relative.
  */
-function resolveRange(relative: string | undefined, from: string | undefined, to: string | undefined, now: Date): ResolvedRange {
-  const today = toDay(now);
+function resolveRange(relative: string | undefined, from: string | undefined, to: string | undefined, today: string): ResolvedRange {
   const fallback = { ...resolveRelativeRange('30d', today), range: '30d' as const };
   if (relative !== undefined) {
     if (!isRelativeRange(relative)) return { ...fallback, notice: unusable(`“${relative.slice(0, 40)}” is not a range like 30d`) };
@@ -133,9 +136,9 @@ export function withDays(query: DashboardQuery, days: DayRange & { range: Relati
   return { ...query, ...days, interval };
 }
 
-/** The query for a relative range, its days as of `today`. */
-export function withRelativeRange(query: DashboardQuery, range: RelativeRange, today = new Date()): DashboardQuery {
-  return withDays(query, { ...resolveRelativeRange(range, toDay(today)), range });
+/** The query for a relative range, its days as of now in the workspace's time zone. */
+export function withRelativeRange(query: DashboardQuery, range: RelativeRange, timeZone: string, now = new Date()): DashboardQuery {
+  return withDays(query, { ...resolveRelativeRange(range, todayIn(timeZone, now)), range });
 }
 
 export function withInterval(query: DashboardQuery, interval: DashboardInterval): DashboardQuery {

@@ -1,18 +1,21 @@
 // The dashboard's query: parsed once at the edge (zod), with the contract's defaults and limits.
-// Free of server imports: the page's filters use the same types and ranges.
+// Free of server imports: the page's filters use the same types and ranges. Parsing and resolving
+// are two steps: the days of range=7d, or of a missing from/to, depend on "today" in the workspace's
+// time zone, which the server learns from the database (lib/dashboard/read.ts) before it resolves.
 import { z } from 'zod';
 import { badRequest, type Issue } from '../http/errors';
-import { daysBetween, defaultDays, isDay, MAX_SPAN_DAYS, RELATIVE_RANGE_IDS, resolveRelativeRange, toDay, type RelativeRange } from './days';
+import { daysBetween, defaultDays, isDay, MAX_SPAN_DAYS, RELATIVE_RANGE_IDS, resolveRelativeRange, type RelativeRange } from './days';
 import { DASHBOARD_COMPARISONS, DASHBOARD_INTERVALS, DASHBOARD_SOURCES, type DashboardComparison, type DashboardInterval, type DashboardSource } from './response';
 
 /** The parameters of every dashboard endpoint, and those only the aggregate takes. */
 const PARAMETERS = ['workspace_id', 'from', 'to', 'range', 'campaign', 'source'] as const;
 const AGGREGATE_PARAMETERS = ['interval', 'compare'] as const;
 
-export interface DashboardQuery {
+/** A query as asked: its days may still be relative (range) or missing (the defaults). */
+export interface DashboardRequest {
   workspace_id: string;
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
   /** The relative range the days come from (range=30d), null for explicit days. */
   range: RelativeRange | null;
   campaign: string | null;
@@ -23,10 +26,18 @@ export interface DashboardQuery {
   compare: DashboardComparison | null;
 }
 
+/** A query with its days: local days of the workspace's zone. */
+export interface DashboardQuery extends DashboardRequest {
+  from: string;
+  to: string;
+}
+
 /** GET /api/dashboard/campaigns takes the aggregate's parameters but interval and compare. */
+export type CampaignsRequest = Omit<DashboardRequest, 'interval' | 'compare'>;
 export type CampaignsQuery = Omit<DashboardQuery, 'interval' | 'compare'>;
 
 /** Either endpoint's query: the campaigns' parameters, and the aggregate's own when given. */
+export type AnswerRequest = CampaignsRequest & Partial<Pick<DashboardRequest, 'interval' | 'compare'>>;
 export type AnswerQuery = CampaignsQuery & Partial<Pick<DashboardQuery, 'interval' | 'compare'>>;
 
 /**
@@ -59,25 +70,54 @@ const schema = z.object({
   compare: z.enum(DASHBOARD_COMPARISONS, 'compare must be "previous"').optional(),
 });
 
-type ParseOptions = { defaultSource: DashboardSource; today?: Date };
+type ParseOptions = { defaultSource: DashboardSource };
 
 /**
  * Parses the query string of GET /api/dashboard/aggregate. Throws a 400 HttpError naming every bad
  * parameter: unknown or repeated parameters too (a misspelt `campaign` must not silently widen the
  * answer to the whole workspace). An empty `campaign` means all campaigns.
  */
-export function parseDashboardQuery(params: URLSearchParams, options: ParseOptions): DashboardQuery {
-  const { interval = 'day', compare = null, ...query } = parseQuery(params, options, [...PARAMETERS, ...AGGREGATE_PARAMETERS]);
-  return { ...query, interval, compare };
+export function parseDashboardRequest(params: URLSearchParams, options: ParseOptions): DashboardRequest {
+  const { interval = 'day', compare = null, ...request } = parseRequest(params, options, [...PARAMETERS, ...AGGREGATE_PARAMETERS]);
+  return { ...request, interval, compare };
 }
 
 /** Parses the query string of GET /api/dashboard/campaigns: the aggregate's rules, without interval and compare. */
-export function parseCampaignsQuery(params: URLSearchParams, options: ParseOptions): CampaignsQuery {
-  const { interval: _interval, compare: _compare, ...query } = parseQuery(params, options, PARAMETERS);
-  return query;
+export function parseCampaignsRequest(params: URLSearchParams, options: ParseOptions): CampaignsRequest {
+  const { interval: _interval, compare: _compare, ...request } = parseRequest(params, options, PARAMETERS);
+  return request;
 }
 
-function parseQuery(params: URLSearchParams, options: ParseOptions, parameters: readonly string[]): AnswerQuery {
+/** parseDashboardRequest, resolved on `today` (the workspace's today; tests and tools). */
+export function parseDashboardQuery(params: URLSearchParams, options: ParseOptions & { today: string }): DashboardQuery {
+  return resolveQuery(parseDashboardRequest(params, options), options.today);
+}
+
+/** parseCampaignsRequest, resolved on `today`. */
+export function parseCampaignsQuery(params: URLSearchParams, options: ParseOptions & { today: string }): CampaignsQuery {
+  return resolveQuery(parseCampaignsRequest(params, options), options.today);
+}
+
+/**
+ * The days of a request when today is `today` (the workspace's local date): a relative range
+ * resolved, missing ends filled with the defaults. A 400 naming from and to when the result is
+ * backwards or longer than 366 days.
+ */
+export function resolveQuery<Request extends AnswerRequest>(request: Request, today: string): Request & { from: string; to: string } {
+  const { from, to } = request.range ? resolveRelativeRange(request.range, today) : defaultDays(request, today);
+  if (from > to) {
+    const message = `from (${from}) is after to (${to})`;
+    throw badRequest([{ parameter: 'from', message }, { parameter: 'to', message }]);
+  }
+  const span = daysBetween(from, to) + 1;
+  if (span > MAX_SPAN_DAYS) {
+    const message = `the range from ${from} to ${to} spans ${span} days; at most ${MAX_SPAN_DAYS}`;
+    throw badRequest([{ parameter: 'from', message }, { parameter: 'to', message }]);
+  }
+  return { ...request, from, to };
+}
+
+function parseRequest(params: URLSearchParams, options: ParseOptions, parameters: readonly string[]): AnswerRequest {
   const issues: Issue[] = [];
   const raw: Record<string, string> = {};
   for (const key of new Set(params.keys())) {
@@ -103,23 +143,20 @@ function parseQuery(params: URLSearchParams, options: ParseOptions, parameters: 
     issues.push({ parameter: 'range', message: 'give either range or from/to, not both' });
   }
   if (issues.length > 0 || !parsed.success) throw badRequest(issues);
-
-  const today = toDay(options.today ?? new Date());
-  const { range = null } = parsed.data;
-  const { from, to } = range ? resolveRelativeRange(range, today) : defaultDays(parsed.data, today);
-  if (from > to) {
+  // Explicit days that cannot make a range whatever today is: refused before asking the database.
+  const { from, to, range = null } = parsed.data;
+  if (from && to && from > to) {
     const message = `from (${from}) is after to (${to})`;
     throw badRequest([{ parameter: 'from', message }, { parameter: 'to', message }]);
   }
-  const span = daysBetween(from, to) + 1;
-  if (span > MAX_SPAN_DAYS) {
-    const message = `the range from ${from} to ${to} spans ${span} days; at most ${MAX_SPAN_DAYS}`;
+  if (from && to && daysBetween(from, to) + 1 > MAX_SPAN_DAYS) {
+    const message = `the range from ${from} to ${to} spans ${daysBetween(from, to) + 1} days; at most ${MAX_SPAN_DAYS}`;
     throw badRequest([{ parameter: 'from', message }, { parameter: 'to', message }]);
   }
   return {
     workspace_id: parsed.data.workspace_id,
-    from,
-    to,
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
     range,
     campaign: parsed.data.campaign ?? null,
     source: parsed.data.source ?? options.defaultSource,

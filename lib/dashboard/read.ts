@@ -1,19 +1,28 @@
-// Reading the dashboard: one SQL function call per request, its answer validated against the
-// contract schema so a drifted migration fails loudly. A signed-in user's membership is checked
-// inside the same call as the read (the *_for_member functions): a workspace they are not a member
-// of and one that does not exist are the same 404; source=raw as a viewer is a 403. Open mode
-// (DASHBOARD_AUTH=off) reads without a membership check.
+// Reading the dashboard: a small call for the answer's context (membership, the workspace's zone and
+// today there, its data version), then one SQL function call for the answer, validated against the
+// contract schema so a drifted migration fails loudly. A signed-in user's membership is checked inside
+// each call (the *_for_member functions): a workspace they are not a member of and one that does not
+// exist are the same 404; source=raw as a viewer is a 403. Open mode (DASHBOARD_AUTH=off) reads
+// without a membership check. An answer the client already holds (If-None-Match) costs only the first
+// call.
 import { z } from 'zod';
 import type { Reader } from '../auth/access';
 import type { DatabaseStore, FunctionArgs } from '../db/store';
 import { HttpError } from '../http/errors';
-import { versionEtag, versionFromEtag, type AnswerKind } from './etag';
-import type { AnswerQuery, CampaignsQuery, DashboardQuery } from './query';
-import { campaignsResponseSchema, dashboardResponseSchema, type CampaignsResponse, type DashboardResponse } from './response';
+import { answerEtag, etagMatches, type AnswerBasis, type AnswerKind } from './etag';
+import { resolveQuery, type AnswerQuery, type AnswerRequest, type CampaignsRequest, type DashboardRequest } from './query';
+import { campaignsResponseSchema, dashboardResponseSchema, isoDay, type CampaignsResponse, type DashboardResponse } from './response';
 
-const notModifiedSchema = z.object({ not_modified: z.literal(true), data_version: z.number() });
 /** What a *_for_member function answers instead of the data when the caller may not have it. */
 const refusalSchema = z.object({ error: z.enum(['not_found', 'forbidden']) });
+
+/** dashboard_answer_context: the zone an answer's days are cut in, today there, and the data version (null for raw). */
+export const answerContextSchema = z.object({
+  time_zone: z.string(),
+  today: isoDay,
+  data_version: z.number().nullable(),
+});
+export type AnswerContext = z.infer<typeof answerContextSchema>;
 
 export type Answer<Body> =
   | { kind: 'data'; body: Body; etag: string | null }
@@ -31,21 +40,26 @@ export function callAs(store: DatabaseStore, reader: Reader, name: string, args:
     : store.callValue(`${name}_for_member`, { p_user_id: reader.userId, ...args });
 }
 
+/** The context of one workspace's answers from one source, as `reader` may see it (404/403 otherwise). */
+export async function readAnswerContext(store: DatabaseStore, reader: Reader, workspaceId: string, source: AnswerRequest['source']): Promise<AnswerContext> {
+  const value = await callAs(store, reader, 'dashboard_answer_context', { p_workspace_id: workspaceId, p_source: source });
+  throwIfRefused(value);
+  return answerContextSchema.parse(value);
+}
+
 /**
- * The dashboard for one query as `reader` may see it. On the mv and live paths the answer carries
- * an ETag made of the data version (the last refresh; for live also the workspace's pending writes)
- * and the query; given the client's If-None-Match, an unchanged answer is not recomputed.
+ * The dashboard for one request as `reader` may see it: its days resolved on the workspace's today
+ * (range=7d, missing from/to), and on the mv and live paths an ETag made of the answer's context and
+ * query; given the client's If-None-Match, an unchanged answer is not recomputed.
  */
-export function readDashboard(store: DatabaseStore, reader: Reader, query: DashboardQuery, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
-  return readAnswer(store, reader, 'dashboard_aggregate', 'aggregate', dashboardResponseSchema, query, ifNoneMatch, {
-    p_interval: query.interval,
-    p_compare: query.compare,
-  });
+export function readDashboard(store: DatabaseStore, reader: Reader, request: DashboardRequest, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
+  return readAnswer(store, reader, 'dashboard_aggregate', 'aggregate', dashboardResponseSchema, request, ifNoneMatch,
+    (query) => ({ p_interval: query.interval ?? 'day', p_compare: query.compare ?? null }));
 }
 
 /** Every campaign of the workspace with activity in the range, side by side; ETag and 304 as the aggregate's. */
-export function readCampaigns(store: DatabaseStore, reader: Reader, query: CampaignsQuery, ifNoneMatch?: string | null): Promise<CampaignsAnswer> {
-  return readAnswer(store, reader, 'dashboard_campaigns', 'campaigns', campaignsResponseSchema, query, ifNoneMatch);
+export function readCampaigns(store: DatabaseStore, reader: Reader, request: CampaignsRequest, ifNoneMatch?: string | null): Promise<CampaignsAnswer> {
+  return readAnswer(store, reader, 'dashboard_campaigns', 'campaigns', campaignsResponseSchema, request, ifNoneMatch);
 }
 
 async function readAnswer<Body>(
@@ -54,25 +68,24 @@ async function readAnswer<Body>(
   name: string,
   kind: AnswerKind,
   schema: z.ZodType<Body>,
-  query: AnswerQuery,
+  request: AnswerRequest,
   ifNoneMatch: string | null | undefined,
-  extra: FunctionArgs = {},
+  extra: (query: AnswerQuery) => FunctionArgs = () => ({}),
 ): Promise<Answer<Body>> {
-  const args: FunctionArgs = {
+  const context = await readAnswerContext(store, reader, request.workspace_id, request.source);
+  const query = resolveQuery(request, context.today);
+  const etag = context.data_version === null ? null : answerEtag(query, context as AnswerBasis, kind);
+  if (etag && etagMatches(ifNoneMatch, etag)) return { kind: 'not-modified', etag };
+  const value = await callAs(store, reader, name, {
     p_workspace_id: query.workspace_id,
     p_from: query.from,
     p_to: query.to,
     p_campaign: query.campaign,
     p_source: query.source,
-    p_known_version: query.source === 'raw' ? null : versionFromEtag(ifNoneMatch, query, kind),
-    ...extra,
-  };
-  const value = await callAs(store, reader, name, args);
+    ...extra(query),
+  });
   throwIfRefused(value);
-  const notModified = notModifiedSchema.safeParse(value);
-  if (notModified.success) return { kind: 'not-modified', etag: versionEtag(query, notModified.data.data_version, kind) };
-  const { data_version: version } = z.object({ data_version: z.number() }).parse(value);
-  return { kind: 'data', body: schema.parse(value), etag: query.source === 'raw' ? null : versionEtag(query, version, kind) };
+  return { kind: 'data', body: schema.parse(value), etag };
 }
 
 /** Turns a *_for_member refusal into its HTTP answer. */

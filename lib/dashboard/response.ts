@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const DASHBOARD_SOURCES = ['mv', 'raw', 'live'] as const;
 export type DashboardSource = (typeof DASHBOARD_SOURCES)[number];
 
-/** Timeseries buckets: a UTC day, an ISO week (from Monday) or a month (from the 1st), clipped to the range. */
+/** Timeseries buckets: a local day, an ISO week (from the local Monday) or a month (from the 1st), clipped to the range. */
 export const DASHBOARD_INTERVALS = ['day', 'week', 'month'] as const;
 export type DashboardInterval = (typeof DASHBOARD_INTERVALS)[number];
 
@@ -59,7 +59,7 @@ export const freshnessRowSchema = z.object({
   raw_buckets: count,
 });
 
-// The day of the range still filling: today (UTC, the database's clock) when the range holds it.
+// The day of the range still filling: today in the workspace's zone (the database's clock) when the range holds it.
 const partialDay = isoDay.nullable();
 
 const periodSchema = z.object({ from: isoDay, to: isoDay, summary: summarySchema });
@@ -74,6 +74,8 @@ export const dashboardResponseSchema = z.object({
   to: isoDay,
   campaign: z.string().nullable(),
   source: z.enum(DASHBOARD_SOURCES),
+  /** The IANA zone every day of the answer is cut in (the workspace's; for source mv, as of the last refresh). */
+  time_zone: z.string(),
   interval: z.enum(DASHBOARD_INTERVALS),
   partial_day: partialDay,
   summary: summarySchema,
@@ -109,6 +111,7 @@ export const campaignsResponseSchema = z.object({
   to: isoDay,
   campaign: z.string().nullable(),
   source: z.enum(DASHBOARD_SOURCES),
+  time_zone: z.string(),
   partial_day: partialDay,
   /** Sorted by sends, highest first, then by name (code point order). */
   campaigns: z.array(campaignRowSchema),
@@ -126,8 +129,26 @@ export const workspacesResponseSchema = z.object({
     first_day: isoDay.nullable(),
     last_day: isoDay.nullable(),
     campaigns: z.array(z.object({ campaign_name: z.string(), first_day: isoDay, last_day: isoDay })),
+    /** The workspace's IANA time zone: its days start at midnight there. */
+    time_zone: z.string(),
     /** The signed-in user's role there (absent in open mode, DASHBOARD_AUTH=off). */
     role: z.enum(['viewer', 'admin']).optional(),
   })),
 });
 export type WorkspacesResponse = z.infer<typeof workspacesResponseSchema>;
+
+/** GET/PUT /api/dashboard/time-zone: a workspace's zone, and the zone its views are cut in until the next refresh. */
+export const workspaceTimeZoneSchema = z.object({
+  workspace_id: z.string(),
+  time_zone: z.string(),
+  views_time_zone: z.string(),
+  /** The zone was changed since the views were cut: the next refresh rebuilds the workspace in it. */
+  rebuild_pending: z.boolean(),
+});
+export type WorkspaceTimeZone = z.infer<typeof workspaceTimeZoneSchema>;
+
+/** GET /api/dashboard/time-zones: every zone a workspace may take, with its offset from UTC now. */
+export const timeZonesResponseSchema = z.object({
+  time_zones: z.array(z.object({ name: z.string(), utc_offset_minutes: z.number().int() })),
+});
+export type TimeZonesResponse = z.infer<typeof timeZonesResponseSchema>;

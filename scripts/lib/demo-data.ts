@@ -40,6 +40,18 @@ const CAMPAIGNS: Array<[workspace: string, campaign: string]> = [
 /** The demo workspaces (npm run dev makes its demo user an admin of each). */
 export const DEMO_WORKSPACES: string[] = [...new Set(CAMPAIGNS.map(([workspace]) => workspace))];
 
+/**
+ * Each demo workspace's time zone (half- and three-quarter-hour ones among them) and its usual offset
+ * from UTC in minutes: the demo's teams work 07:00-18:00 of their own day.
+ */
+export const DEMO_TIME_ZONES: Record<string, [zone: string, utcOffsetMinutes: number]> = {
+  acme: ['America/New_York', -300],
+  globex: ['Europe/Berlin', 60],
+  initech: ['Asia/Kolkata', 330],
+  umbrella: ['Asia/Kathmandu', 345],
+  stark: ['UTC', 0],
+};
+
 // [provider, model, USD per 1M input tokens, USD per 1M output tokens, relative use]
 const MODELS: Array<[string, string, number, number, number]> = [
   ['openai', 'gpt-4o-mini', 0.15, 0.6, 30],
@@ -79,7 +91,7 @@ async function prepare(client: ClientBase, seed: number, days: number, events: n
   // Contacts per workspace: each is enrolled in about three campaigns over the period.
   const contactsPerWorkspace = Math.max(50, Math.round(events / EVENTS_PER_ENROLLMENT / 3 / 5));
   await client.query(`
-    create temporary table if not exists seed_campaigns (idx int primary key, workspace_id text, campaign_name text, step_gap_days int);
+    create temporary table if not exists seed_campaigns (idx int primary key, workspace_id text, campaign_name text, step_gap_days int, utc_offset_minutes int);
     create temporary table if not exists seed_models (idx int primary key, provider text, model text, price_in numeric, price_out numeric, cum_from float8, cum_to float8);
     create temporary table if not exists seed_settings (seed bigint, days int, contacts int, n_campaigns int, today timestamptz);
     truncate seed_campaigns, seed_models, seed_settings;
@@ -88,8 +100,13 @@ async function prepare(client: ClientBase, seed: number, days: number, events: n
       language sql immutable parallel safe
       as 'select (hashint8extended(n * 64 + salt, seed) & 2147483647)::float8 / 2147483648';
   `);
-  const campaignRows = CAMPAIGNS.map((_, i) => `(${i}, $${2 * i + 1}, $${2 * i + 2}, ${2 + (i % 3)})`).join(',');
+  const campaignRows = CAMPAIGNS.map(([workspace], i) => `(${i}, $${2 * i + 1}, $${2 * i + 2}, ${2 + (i % 3)}, ${DEMO_TIME_ZONES[workspace]?.[1] ?? 0})`).join(',');
   await client.query(`insert into seed_campaigns values ${campaignRows}`, CAMPAIGNS.flatMap(([workspace, campaign]) => [workspacePrefix + workspace, campaign]));
+  // The demo workspaces' zones, unless someone chose one already.
+  for (const [workspace, [zone]] of Object.entries(DEMO_TIME_ZONES)) {
+    await client.query('insert into public.workspace_settings (workspace_id, time_zone) values ($1, $2) on conflict (workspace_id) do nothing',
+      [workspacePrefix + workspace, zone]);
+  }
   const totalWeight = MODELS.reduce((sum, m) => sum + m[4], 0);
   let cumulative = 0;
   for (const [i, [provider, model, priceIn, priceOut, weight]] of MODELS.entries()) {
@@ -109,11 +126,11 @@ async function prepare(client: ClientBase, seed: number, days: number, events: n
 // start_ts, sent_ts or open_ts re-evaluated its hashes and intervals (and every row its format()),
 // which made generation about 3x slower. The rows, and their order, are the same either way.
 const ENROLLMENTS = `
-  select e, c.workspace_id, c.campaign_name, c.step_gap_days,
+  select e, c.workspace_id, c.campaign_name, c.step_gap_days, c.utc_offset_minutes,
          format('%s.%s@%s', (array['alex','sam','maria','li','noah','emma','omar','yuki','lea','raj'])[1 + (contact % 10)],
                 contact, (array['example.com','mail.test','acme.io','corp.dev','shop.net','uni.edu'])[1 + (contact % 6)]) as contact_email,
          s.today - make_interval(days => 1 + floor(pg_temp.rnd(e, 3, s.seed) * s.days)::int)
-                 + make_interval(mins => 7 * 60 + floor(pg_temp.rnd(e, 4, s.seed) * 11 * 60)::int) as start_ts,
+                 + make_interval(mins => 7 * 60 - c.utc_offset_minutes + floor(pg_temp.rnd(e, 4, s.seed) * 11 * 60)::int) as start_ts,
          pg_temp.rnd(e, 5, s.seed) < 0.04 as bounced,
          case when pg_temp.rnd(e, 5, s.seed) < 0.04 then 1 else 1 + floor(pg_temp.rnd(e, 6, s.seed) * 7)::int end as steps,
          s.seed

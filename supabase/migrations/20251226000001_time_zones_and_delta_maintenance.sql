@@ -2538,6 +2538,25 @@ $$;
 comment on function public.dashboard_workspace_time_zone(text) is
   'A workspace''s time zone setting, the zone its views are cut in, and whether they differ (the next refresh rebuilds it).';
 
+create function public.dashboard_workspace_time_zone_for_member(p_user_id uuid, p_workspace_id text)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_refusal jsonb := public.dashboard_member_refusal(p_user_id, p_workspace_id, 'mv');
+begin
+  if v_refusal is not null then
+    return v_refusal;
+  end if;
+  return public.dashboard_workspace_time_zone(p_workspace_id);
+end
+$$;
+comment on function public.dashboard_workspace_time_zone_for_member(uuid, text) is
+  'dashboard_workspace_time_zone(...) for a signed-in member ({"error":"not_found"} otherwise).';
+
 -- Sets a workspace's zone (the next refresh rebuilds that workspace in it); an unknown name is an
 -- answer naming it, never a write.
 create function public.dashboard_set_time_zone(p_workspace_id text, p_time_zone text)
@@ -2638,7 +2657,7 @@ revoke all on function
   public.dashboard_campaigns_for_member(uuid, text, date, date, text, text, bigint),
   public.dashboard_answer_context(text, text), public.dashboard_answer_context_for_member(uuid, text, text),
   public.dashboard_time_zones(), public.dashboard_workspace_time_zone(text), public.dashboard_set_time_zone(text, text),
-  public.dashboard_set_time_zone_for_member(uuid, text, text)
+  public.dashboard_set_time_zone_for_member(uuid, text, text), public.dashboard_workspace_time_zone_for_member(uuid, text)
   from public, anon, authenticated;
 grant execute on function
   public.dashboard_aggregate(text, date, date, text, text, bigint, text, text),
@@ -2647,7 +2666,7 @@ grant execute on function
   public.dashboard_campaigns_for_member(uuid, text, date, date, text, text, bigint),
   public.dashboard_answer_context(text, text), public.dashboard_answer_context_for_member(uuid, text, text),
   public.dashboard_time_zones(), public.dashboard_workspace_time_zone(text), public.dashboard_set_time_zone(text, text),
-  public.dashboard_set_time_zone_for_member(uuid, text, text)
+  public.dashboard_set_time_zone_for_member(uuid, text, text), public.dashboard_workspace_time_zone_for_member(uuid, text)
   to service_role;
 
 -- ---------------------------------------------------------------------------------------------

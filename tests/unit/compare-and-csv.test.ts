@@ -69,8 +69,8 @@ describe('CSV export', () => {
       { day: '2025-11-03', sends: 10, opens: 4, clicks: 1, replies: 1, bounces: 0, opt_outs: 0, unique_contacts: 9, cost_usd: 0.123456, cost_by_provider: { openai: 0.1, anthropic: 0.023456 } },
       { day: '2025-11-10', sends: 0, opens: 0, clicks: 0, replies: 0, bounces: 0, opt_outs: 0, unique_contacts: 0, cost_usd: 0, cost_by_provider: { openai: 0, anthropic: 0 } },
     ];
-    expect(timeseriesCsv({ timeseries }).split('\r\n')).toEqual([
-      'day,sends,opens,clicks,replies,bounces,opt_outs,unique_contacts,cost_usd,cost_usd_anthropic,cost_usd_openai',
+    expect(timeseriesCsv({ timeseries }, 'Asia/Kolkata').split('\r\n')).toEqual([
+      'day (Asia/Kolkata),sends,opens,clicks,replies,bounces,opt_outs,unique_contacts,cost_usd,cost_usd_anthropic,cost_usd_openai',
       '2025-11-03,10,4,1,1,0,0,9,0.123456,0.023456,0.1',
       '2025-11-10,0,0,0,0,0,0,0,0,0,0',
       '',
@@ -79,10 +79,10 @@ describe('CSV export', () => {
     expect(costCsv({ cost_breakdown })).toBe('provider,model,call_count,tokens_in,tokens_out,total_cost_usd\r\nopenai,gpt-4o,3,1000,200,1.5\r\n');
   });
 
-  it('names files after workspace, campaign and range, safely', () => {
-    expect(csvFileName({ workspace_id: 'acme', campaign: null, from: '2025-11-01', to: '2025-11-30' }, 'timeseries'))
-      .toBe('campaign-analytics_acme_all-campaigns_2025-11-01_2025-11-30_timeseries.csv');
-    expect(csvFileName({ workspace_id: 'ac/me', campaign: 'Q4 "Launch": Café ☕', from: '2025-11-01', to: '2025-11-30' }, 'campaigns'))
-      .toBe('campaign-analytics_ac-me_Q4-Launch-Cafe_2025-11-01_2025-11-30_campaigns.csv');
+  it('names files after workspace, campaign, range and the zone of its days, safely', () => {
+    expect(csvFileName({ workspace_id: 'acme', campaign: null, from: '2025-11-01', to: '2025-11-30', time_zone: 'America/New_York' }, 'timeseries'))
+      .toBe('campaign-analytics_acme_all-campaigns_2025-11-01_2025-11-30_America-New_York_timeseries.csv');
+    expect(csvFileName({ workspace_id: 'ac/me', campaign: 'Q4 "Launch": Café ☕', from: '2025-11-01', to: '2025-11-30', time_zone: 'UTC' }, 'campaigns'))
+      .toBe('campaign-analytics_ac-me_Q4-Launch-Cafe_2025-11-01_2025-11-30_UTC_campaigns.csv');
   });
 });

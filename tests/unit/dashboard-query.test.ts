@@ -4,7 +4,7 @@ import { HttpError } from '../../lib/http/errors';
 import { addMonths, daysBetween, previousPeriod, resolveRelativeRange } from '../../lib/dashboard/days';
 import { parseCampaignsQuery, parseDashboardQuery } from '../../lib/dashboard/query';
 
-const today = new Date('2025-12-07T22:30:00Z');
+const today = '2025-12-07';
 const parse = (query: string) => parseDashboardQuery(new URLSearchParams(query), { defaultSource: 'mv', today });
 
 function issuesOf(query: string, parser: (query: string) => unknown = parse): string[] {
@@ -18,7 +18,7 @@ function issuesOf(query: string, parser: (query: string) => unknown = parse): st
 }
 
 describe('parseDashboardQuery', () => {
-  it('defaults to the 30 days ending today (UTC), all campaigns, the mv source', () => {
+  it('defaults to the 30 days ending today (the workspace\'s today), all campaigns, the mv source', () => {
     expect(parse('workspace_id=w')).toEqual({ workspace_id: 'w', from: '2025-11-08', to: '2025-12-07', range: null, campaign: null, source: 'mv',
       interval: 'day', compare: null });
   });
@@ -99,7 +99,7 @@ describe('previousPeriod', () => {
 });
 
 describe('relative ranges', () => {
-  it('resolve on the UTC day: 7d, 30d, 90d end today; 12m starts the day after a year ago; mtd and ytd on the 1st', () => {
+  it('resolve on the workspace\'s day: 7d, 30d, 90d end today; 12m starts the day after a year ago; mtd and ytd on the 1st', () => {
     expect(resolveRelativeRange('7d', '2025-12-07')).toEqual({ from: '2025-12-01', to: '2025-12-07' });
     expect(resolveRelativeRange('30d', '2025-12-07')).toEqual({ from: '2025-11-08', to: '2025-12-07' });
     expect(resolveRelativeRange('90d', '2025-12-07')).toEqual({ from: '2025-09-09', to: '2025-12-07' });

@@ -23,7 +23,7 @@ const freshness = () => [{ view_name: 'mv_daily_stats', last_refreshed: new Date
 /** An aggregate answer; with `previous`, its comparison (the whole range against the period before). */
 function answer(from: string, to: string, summary: DashboardSummary, previous?: DashboardSummary): DashboardResponse {
   return {
-    workspace_id: 'acme', from, to, campaign: null, source: 'mv', interval: 'day', partial_day: null, summary,
+    workspace_id: 'acme', from, to, campaign: null, source: 'mv', time_zone: 'UTC', interval: 'day', partial_day: null, summary,
     timeseries: [], sequence: [], cost_breakdown: [], freshness: freshness(),
     comparison: previous ? { current: { from, to, summary }, previous: { from: '2025-10-09', to: '2025-11-07', summary: previous }, partial_day: null } : null,
   };
@@ -31,7 +31,7 @@ function answer(from: string, to: string, summary: DashboardSummary, previous?: 
 
 function campaignsAnswer(from: string, to: string): CampaignsResponse {
   return {
-    workspace_id: 'acme', from, to, campaign: null, source: 'mv', partial_day: null, freshness: freshness(),
+    workspace_id: 'acme', from, to, campaign: null, source: 'mv', time_zone: 'UTC', partial_day: null, freshness: freshness(),
     campaigns: [{
       campaign_name: 'Alpha', sends: 10, opens: 5, clicks: 1, replies: 1, bounces: 0, opt_outs: 0, unique_contacts: 8,
       open_rate: 0.5, click_rate: 0.1, reply_rate: 0.1, bounce_rate: 0, opt_out_rate: 0, total_cost_usd: 2, llm_calls: 4, cost_per_reply: 2,
@@ -52,7 +52,7 @@ function initial(over: Partial<DashboardInitial> = {}): DashboardInitial {
   return {
     query: { workspace_id: 'acme', from: '2025-11-08', to: '2025-12-07', range: null, campaign: null, source: 'mv', interval: 'day', compare: 'previous' },
     notices: [],
-    workspaces: { workspaces: [{ workspace_id: 'acme', first_day: '2025-01-01', last_day: '2025-06-30', campaigns: [] }] },
+    workspaces: { workspaces: [{ workspace_id: 'acme', first_day: '2025-01-01', last_day: '2025-06-30', campaigns: [], time_zone: 'UTC' }] },
     renderedAt: Date.now(),
     locale: 'en-US',
     ...over,

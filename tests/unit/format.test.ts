@@ -79,8 +79,10 @@ describe('sequence drop-off', () => {
 describe('filters from the URL', () => {
   const today = new Date('2025-12-07T12:00:00Z');
   const workspaces = [
-    { workspace_id: 'acme', first_day: '2025-01-01', last_day: '2025-12-07', campaigns: [{ campaign_name: 'Alpha', first_day: '2025-06-01', last_day: '2025-06-30' }] },
-    { workspace_id: 'globex', first_day: '2025-11-01', last_day: '2025-11-30', campaigns: [] },
+    { workspace_id: 'acme', first_day: '2025-01-01', last_day: '2025-12-07', campaigns: [{ campaign_name: 'Alpha', first_day: '2025-06-01', last_day: '2025-06-30' }], time_zone: 'UTC' },
+    { workspace_id: 'globex', first_day: '2025-11-01', last_day: '2025-11-30', campaigns: [], time_zone: 'UTC' },
+    { workspace_id: 'kolkata', first_day: '2025-11-01', last_day: '2025-11-30', campaigns: [], time_zone: 'Asia/Kolkata' },
+    { workspace_id: 'nyc', first_day: '2025-11-01', last_day: '2025-11-30', campaigns: [], time_zone: 'America/New_York' },
   ];
 
   it('defaults to the first workspace, all campaigns, the last 30 days (kept relative)', () => {
@@ -97,7 +99,17 @@ describe('filters from the URL', () => {
     expect(resolveFilters({ range: '7d' }, workspaces, new Date('2025-12-08T00:00:01Z')).query).toMatchObject({ from: '2025-12-02', to: '2025-12-08' });
     const explicit = resolveFilters({ from: '2025-11-01', to: '2025-11-30' }, workspaces, today).query!;
     expect(filtersToSearch(explicit)).toBe('?workspace_id=acme&from=2025-11-01&to=2025-11-30');
-    expect(withRelativeRange(explicit, 'mtd', today)).toMatchObject({ from: '2025-12-01', to: '2025-12-07', range: 'mtd' });
+    expect(withRelativeRange(explicit, 'mtd', 'UTC', today)).toMatchObject({ from: '2025-12-01', to: '2025-12-07', range: 'mtd' });
+  });
+
+  it("resolves today in the workspace's time zone: Kolkata's Dec 8 starts at 18:30 UTC, New York's Dec 7 lasts until 05:00 UTC", () => {
+    const late = new Date('2025-12-07T19:00:00Z');
+    expect(resolveFilters({ workspace_id: 'kolkata', range: '7d' }, workspaces, late).query).toMatchObject({ from: '2025-12-02', to: '2025-12-08' });
+    expect(resolveFilters({ workspace_id: 'globex', range: '7d' }, workspaces, late).query).toMatchObject({ from: '2025-12-01', to: '2025-12-07' });
+    const early = new Date('2025-12-08T04:59:00Z');
+    expect(resolveFilters({ workspace_id: 'nyc', range: '7d' }, workspaces, early).query).toMatchObject({ from: '2025-12-01', to: '2025-12-07' });
+    expect(withRelativeRange(resolveFilters({ workspace_id: 'nyc' }, workspaces, early).query!, 'mtd', 'America/New_York', early))
+      .toMatchObject({ from: '2025-12-01', to: '2025-12-07' });
   });
 
   it('explains an unusable relative range, and prefers a range over dates given with it', () => {

@@ -2,7 +2,7 @@
 // for a member of that workspace (401 signed out, 404 not a member, 403 source=raw as a viewer).
 import { readerOf } from '@/lib/auth/access';
 import { readDashboard } from '@/lib/dashboard/read';
-import { parseDashboardQuery } from '@/lib/dashboard/query';
+import { parseDashboardRequest } from '@/lib/dashboard/query';
 import { getStore } from '@/lib/db';
 import { env } from '@/lib/env';
 import { answerResponse, handle } from '@/lib/http/respond';
@@ -11,6 +11,6 @@ export const dynamic = 'force-dynamic';
 
 export const GET = handle('GET /api/dashboard/aggregate', async (request: Request) => {
   const reader = await readerOf(request);
-  const query = parseDashboardQuery(new URL(request.url).searchParams, { defaultSource: env().DASHBOARD_SOURCE });
+  const query = parseDashboardRequest(new URL(request.url).searchParams, { defaultSource: env().DASHBOARD_SOURCE });
   return answerResponse(await readDashboard(getStore(), reader, query, request.headers.get('if-none-match')));
 });
