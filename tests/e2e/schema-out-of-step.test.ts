@@ -2,7 +2,9 @@
 // every API route and the page answer 503 naming the missing migration and the command (never 500),
 // and once the migration is applied it serves again without a restart. First on a real Postgres
 // migrated up to all but the app's last contract migration (by the Supabase CLI), then through
-// supabase-js against a stand-in PostgREST whose schema goes back under a running server.
+// supabase-js against a stand-in PostgREST whose schema goes back under a running server; last,
+// `npm run dev` on a Supabase project (the stand-in) behind the app says so before `next dev` starts.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_SCHEMA_VERSION } from '../../lib/db/schema-version';
 import { launchChromium } from '../../scripts/lib/browser';
 import { seedDemoData } from '../../scripts/lib/demo-data';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../scripts/lib/embedded-postgres';
+import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../scripts/lib/embedded-postgres';
 import { addMember } from '../../scripts/lib/members';
 import { applyMigrations, PROJECT_ROOT } from '../../scripts/lib/migrate';
 import { startNextServer, type NextServer } from '../../scripts/lib/next-server';
@@ -171,5 +173,33 @@ describe('next start on a stand-in PostgREST whose schema goes back while it run
       expect(JSON.parse(text).error).toContain(MISSING);
     }
     expect(server?.output()).not.toContain('"event":"unhandled_error"');
+  });
+});
+
+describe('npm run dev on a Supabase project behind the app (a stand-in PostgREST)', () => {
+  it('prints the missing migration and `npx supabase db push` before next dev serves', async () => {
+    const served = await standInPostgrest(BEFORE_BUCKETS).serve();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env, SUPABASE_URL: served.url, SUPABASE_SERVICE_ROLE_KEY: 'stand-in-service-role-key-0123456789', NEXT_TELEMETRY_DISABLED: '1',
+    };
+    for (const name of ['DATABASE_URL', 'SUPABASE_JWT_SECRET', 'SUPABASE_ANON_KEY', 'DASHBOARD_AUTH', 'NODE_ENV']) delete env[name];
+    const port = await freePort();
+    const dev = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/dev.ts', '--port', String(port), '--refresh-every', '3600'], {
+      cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    });
+    let output = '';
+    dev.stdout?.on('data', (chunk) => (output += chunk));
+    dev.stderr?.on('data', (chunk) => (output += chunk));
+    const exited = new Promise((resolve) => dev.once('exit', resolve));
+    try {
+      await expect.poll(() => output.includes('Local:') || dev.exitCode !== null, { timeout: 120_000, interval: 250 }).toBe(true);
+      const said = output.indexOf(`[dev] The database is behind this app: ${MISSING} (it predates dashboard_schema_version()). Apply the migrations with \`npx supabase db push\``);
+      expect(said, output).toBeGreaterThanOrEqual(0);
+      expect(said, output).toBeLessThan(output.indexOf('Local:'));
+    } finally {
+      if (dev.pid && dev.exitCode === null) process.kill(-dev.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      await served.close();
+    }
   });
 });
