@@ -157,7 +157,36 @@ describe('next start on a stand-in PostgREST whose schema goes back while it run
     }
   });
 
+  it('a bug in the render is the generic error page with the digest the server log names, and no detail', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const answer = currentAggregate('acme', today);
+    // Passes the contract's schema, yet no calendar day: the charts' date arithmetic throws.
+    postgrest.answer('dashboard_aggregate', { status: 200, body: { ...answer, timeseries: [{ ...(answer.timeseries as object[])[0], day: '2025-99-99' }] } });
+    postgrest.answer('dashboard_campaigns', { status: 200, body: {
+      workspace_id: 'acme', from: today, to: today, campaign: null, source: 'mv', partial_day: null, data_version: 1,
+      campaigns: [], unattributed: { total_cost_usd: 0, llm_calls: 0 }, freshness: [],
+    } });
+    const browser = await launchChromium({ log: (line) => process.stderr.write(`[schema e2e] ${line}\n`) });
+    try {
+      const page = await browser.newPage();
+      const response = await page.goto(`${server?.url}/`);
+      expect(response?.status()).toBe(500);
+      expect(await response?.text()).not.toMatch(/Invalid time value|RangeError|\.next\/server/);
+      await expect.poll(() => page.locator('[data-testid=error-banner]').textContent(), { timeout: 30_000 })
+        .toMatch(/^Could not load the dashboard: something went wrong on our side\. The details are in the server log( \(reference \d+\))?\.Retry$/);
+      // One JSON line with the digest; the banner names it when the failure was the server's alone
+      // (this one throws in the browser as well, where React gives no digest).
+      const line = /\{[^\n]*"event":"unhandled_error"[^\n]*\}/.exec(server?.output() ?? '')?.[0] ?? '{}';
+      expect(JSON.parse(line)).toMatchObject({ route: 'GET /', route_type: 'render', digest: expect.stringMatching(/^\d+$/), message: 'Invalid time value' });
+      const shown = /reference (\d+)/.exec((await page.locator('[data-testid=error-banner]').textContent()) ?? '')?.[1];
+      if (shown) expect(shown).toBe(JSON.parse(line).digest);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('an old shape discovered while rendering: the page explains it (never 500), then answers 503 like every API route', async () => {
+    const logged = server?.output().length ?? 0;
     for (const [name, answer] of Object.entries(BEFORE_BUCKETS)) postgrest.answer(name, answer);
     const base = server?.url ?? '';
     const first = await fetch(`${base}/`);
@@ -172,7 +201,7 @@ describe('next start on a stand-in PostgREST whose schema goes back while it run
       expect({ route, status }).toEqual({ route, status: 503 });
       expect(JSON.parse(text).error).toContain(MISSING);
     }
-    expect(server?.output()).not.toContain('"event":"unhandled_error"');
+    expect(server?.output().slice(logged)).not.toContain('"event":"unhandled_error"');
   });
 });
 
