@@ -145,15 +145,16 @@ create table public.dashboard_appends (
   source_table text        not null check (source_table in ('email_events', 'llm_usage')),
   first_id     bigint      not null,
   last_id      bigint      not null,
-  first_at     timestamptz not null,
-  last_at      timestamptz not null,
+  quarter_hours timestamp[] not null,
   ids          bigint[],
   id           bigint      generated always as identity,
   primary key (workspace_id, id)
 );
 comment on table public.dashboard_appends is
-  'Rows inserted since the last refresh: per statement and workspace, each run of consecutive ids (first_id..last_id: exactly the rows that statement added to that workspace), or, when they fall in many runs, their first and last id with the list of them (ids); with the earliest and latest event_ts/created_at among them. Consumed by refresh_dashboard_views(), which adds those rows to the views as deltas.';
+  'Rows inserted since the last refresh: per statement and workspace, each run of consecutive ids (first_id..last_id: exactly the rows that statement added to that workspace), or, when they fall in many runs, their first and last id with the list of them (ids); with the UTC quarter hours their event_ts/created_at fall in (which local days they touch, in any zone). Consumed by refresh_dashboard_views(), which adds those rows to the views as deltas.';
 comment on column public.dashboard_appends.ids is 'null: every row of the workspace with an id from first_id to last_id is the statement''s; else exactly these ids.';
+comment on column public.dashboard_appends.quarter_hours is
+  'The starts (UTC wall times) of the quarter hours holding the rows'' event_ts / created_at: every zone''s offset is a whole number of quarter hours, so each lies on one local day of any zone (pending buckets, without reading the rows).';
 comment on index public.dashboard_appends_pkey is 'pending appends of one workspace (live answers, freshness, the refresh)';
 
 -- Updated and deleted rows, as the UTC hours they were in (before and after an update): the refresh
@@ -208,19 +209,20 @@ begin
     -- its new rows, even when the workspaces' rows interleave. A workspace whose rows fall in many
     -- runs (concurrent writers taking ids in turn; on Citus, where each shard sees its own rows
     -- only) is logged once, with the list of its ids.
-    insert into public.dashboard_appends (workspace_id, source_table, first_id, last_id, first_at, last_at, ids)
+    insert into public.dashboard_appends (workspace_id, source_table, first_id, last_id, quarter_hours, ids)
     with n as (
-      select * from unnest(v_workspaces, v_ids, v_at) as n(workspace_id, id, at)
+      select n.workspace_id, n.id, date_bin('15 minutes', n.at, timestamptz '2000-01-01 00:00+00') at time zone 'UTC' as quarter
+      from unnest(v_workspaces, v_ids, v_at) as n(workspace_id, id, at)
     ), runs as (
-      select r.workspace_id, min(r.id) as first_id, max(r.id) as last_id, min(r.at) as first_at, max(r.at) as last_at,
+      select r.workspace_id, min(r.id) as first_id, max(r.id) as last_id, array_agg(distinct r.quarter) as quarter_hours,
              count(*) over (partition by r.workspace_id) as runs
-      from (select n.workspace_id, n.id, n.at, n.id - row_number() over (order by n.id) as run from n) r
+      from (select n.workspace_id, n.id, n.quarter, n.id - row_number() over (order by n.id) as run from n) r
       group by r.workspace_id, r.run
     )
-    select r.workspace_id, v_source, r.first_id, r.last_id, r.first_at, r.last_at, null
+    select r.workspace_id, v_source, r.first_id, r.last_id, r.quarter_hours, null
     from runs r where r.runs <= 8
     union all
-    select n.workspace_id, v_source, min(n.id), max(n.id), min(n.at), max(n.at), array_agg(n.id order by n.id)
+    select n.workspace_id, v_source, min(n.id), max(n.id), array_agg(distinct n.quarter), array_agg(n.id order by n.id)
     from n where n.workspace_id in (select r.workspace_id from runs r where r.runs > 8)
     group by n.workspace_id;
     return null;
@@ -911,7 +913,7 @@ set enable_hashjoin = off
 set enable_mergejoin = off
 as $$
 declare
-  v_rows      bigint := 0;
+  v_rows      bigint := 0;   -- rows of mv_daily_contacts written (the state's own rows are not counted)
   v_written   bigint;
   v_workspace text;
 begin
@@ -932,15 +934,12 @@ begin
            except
            select workspace_id, campaign_key, contact_email, day, previous_day from pg_temp.dashboard_new_chains) g
     where t.workspace_id = g.workspace_id and t.campaign_key = g.campaign_key and t.contact_email = g.contact_email and t.day = g.day;
-    get diagnostics v_written = row_count;
     insert into public.dashboard_contact_days (workspace_id, campaign_key, contact_email, day, previous_day)
     select workspace_id, campaign_key, contact_email, day, previous_day from pg_temp.dashboard_new_chains
     except
     select t.workspace_id, t.campaign_key, t.contact_email, t.day, t.previous_day
     from public.dashboard_contact_days t
     join pg_temp.dashboard_rebuilt r on r.source_table = 'email_events' and r.workspace_id = t.workspace_id;
-    get diagnostics v_rows = row_count;
-    v_rows := v_rows + v_written;
 
     insert into pg_temp.dashboard_staged_daily_contacts (workspace_id, campaign_name, day, previous_day, contacts)
     select workspace_id, case when campaign_key = '' then null else substr(campaign_key, 2) end, day, previous_day, count(*)
@@ -1259,9 +1258,9 @@ comment on function public.refresh_dashboard_views() is
 -- 5. Freshness and the answers' versions
 -- ---------------------------------------------------------------------------------------------
 
--- The local days with pending changes of one workspace (or all): appended runs cover the days from
--- their earliest to their latest row; updates and deletes the days their hours fall on; a new zone,
--- or a TRUNCATE, every day the views hold.
+-- The local days with pending changes of one workspace (or all): the days of appended rows' quarter
+-- hours; the days updated and deleted rows' hours fall on; after a new zone or a TRUNCATE, every day
+-- the views hold.
 create function public.dashboard_pending_days(p_workspace_id text)
 returns table (source_table text, workspace_id text, day date)
 language plpgsql
@@ -1279,12 +1278,11 @@ begin
   ), truncated as (
     select distinct t.source_table from public.dashboard_truncations t
   )
-  select a.source_table, a.workspace_id, d::date
+  select a.source_table, a.workspace_id, ((q.quarter at time zone 'UTC') at time zone coalesce(z.time_zone, 'UTC'))::date
   from public.dashboard_appends a
   left join zones z on z.workspace_id = a.workspace_id
-  cross join lateral generate_series(((a.first_at at time zone coalesce(z.time_zone, 'UTC'))::date)::timestamp,
-                                     ((a.last_at at time zone coalesce(z.time_zone, 'UTC'))::date)::timestamp, interval '1 day') d
-  where (p_workspace_id is null or a.workspace_id = p_workspace_id) and pg_catalog.isfinite(a.first_at) and pg_catalog.isfinite(a.last_at)
+  cross join lateral unnest(a.quarter_hours) q(quarter)
+  where p_workspace_id is null or a.workspace_id = p_workspace_id
   union
   select c.source_table, c.workspace_id, x.day
   from public.dashboard_change_log c
@@ -1304,7 +1302,7 @@ begin
 end
 $$;
 comment on function public.dashboard_pending_days(text) is
-  'The (source table, workspace, local day) buckets with changes not yet in the views, of one workspace or all (null): the days of appended runs (earliest to latest row), of updated and deleted rows, and every day the views hold after a zone change or a TRUNCATE.';
+  'The (source table, workspace, local day) buckets with changes not yet in the views, of one workspace or all (null): the days of appended rows, of updated and deleted rows, and every day the views hold after a zone change or a TRUNCATE.';
 
 create or replace function public.dashboard_view_freshness(p_workspace_id text)
 returns table (view_name text, last_refreshed timestamptz, age_seconds integer, pending_buckets integer)
@@ -2688,4 +2686,18 @@ begin
     perform create_distributed_table(format('public.%I', v_table), 'workspace_id', colocate_with => 'public.email_events');
   end loop;
 end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- 11. The contract's version (see 20251223000001): answers gain time_zone, days are local, the
+--     answer context and the time zone functions are new. Apps of the previous version still work.
+-- ---------------------------------------------------------------------------------------------
+
+create or replace function public.dashboard_schema_version()
+returns jsonb
+language sql
+immutable
+set search_path = ''
+as $$
+  select jsonb_build_object('version', '20251226000001', 'compatible_since', '20251222000001')
 $$;

@@ -10,6 +10,7 @@ import { dashboardResponseSchema, workspacesResponseSchema, type DashboardRespon
 import { resetEnvCache } from '../../lib/env';
 import { connect, databaseUrl, insertEvents, insertLlmUsage, refreshViewsNow, uniqueWorkspace } from '../support/db';
 import { callRoute } from '../support/routes';
+import { addDays } from '../../lib/dashboard/days';
 
 let client: pg.Client;
 const ws = uniqueWorkspace('api');
@@ -86,68 +87,56 @@ describe('GET /api/dashboard/aggregate', () => {
     expect(body.cost_breakdown).toEqual([]);
   });
 
-  it('defaults to the 30 days ending today (UTC)', async () => {
-    // The server's clock is pinned (half a second before a UTC midnight), so "today" cannot move
-    // between the request and the expectation.
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2025-03-03T23:59:59.500Z'));
-    try {
-      const { status, body } = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws }));
-      expect(status).toBe(200);
-      expect(body).toMatchObject({ from: '2025-02-02', to: '2025-03-03' });
-      expect(body.timeseries).toHaveLength(30);
-      expect(body.timeseries.at(-1)?.day).toBe('2025-03-03');
-      expect(body.summary.sends).toBe(4);
-    } finally {
-      vi.useRealTimers();
-    }
+  /** Today in a zone by the database's clock, read before and after `act` (a midnight may pass between). */
+  async function aroundToday<T>(zone: string, act: () => Promise<T>): Promise<{ result: T; todays: string[] }> {
+    const today = async () => (await client.query(`select to_char((now() at time zone $1)::date, 'YYYY-MM-DD') as d`, [zone])).rows[0].d as string;
+    const before = await today();
+    const result = await act();
+    return { result, todays: [before, await today()] };
+  }
+
+  it("defaults to the 30 days ending today in the workspace's zone (UTC without one)", async () => {
+    const { result: { status, body }, todays } = await aroundToday('UTC', () => callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws })));
+    expect(status).toBe(200);
+    expect(todays).toContain(body.to);
+    expect(body).toMatchObject({ from: addDays(body.to, -29), time_zone: 'UTC' });
+    expect(body.timeseries).toHaveLength(30);
+    expect(body.timeseries.at(-1)?.day).toBe(body.to);
   });
 
-  it('answers a relative range (range=7d, mtd) for the days it covers on the server\'s UTC today', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2025-03-03T23:59:59.500Z'));
-    try {
-      const week = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws, range: '7d' }));
+  it("answers a relative range (range=7d, mtd) for the days it covers on the workspace's today, in its zone", async () => {
+    // Fourteen hours ahead of UTC and eleven behind: at any moment one of them is not on UTC's date.
+    for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'UTC']) {
+      const zoned = uniqueWorkspace('zoned');
+      await client.query('insert into workspace_settings (workspace_id, time_zone) values ($1, $2)', [zoned, zone]);
+      const { result: week, todays } = await aroundToday(zone, () => callRoute<DashboardResponse>(aggregate, url({ workspace_id: zoned, range: '7d' })));
       expect(week.status).toBe(200);
-      expect(week.body).toMatchObject({ from: '2025-02-25', to: '2025-03-03' });
-      const explicit = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws, from: '2025-02-25', to: '2025-03-03' }));
-      expect(week.body.summary).toEqual(explicit.body.summary);
-      const month = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws, range: 'mtd' }));
-      expect(month.body).toMatchObject({ from: '2025-03-01', to: '2025-03-03' });
-      expect(month.body.summary.sends).toBe(4);
-    } finally {
-      vi.useRealTimers();
+      expect(todays, zone).toContain(week.body.to);
+      expect(week.body).toMatchObject({ from: addDays(week.body.to, -6), time_zone: zone, partial_day: week.body.to });
+      const month = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: zoned, range: 'mtd' }));
+      expect(month.body.from).toBe(`${month.body.to.slice(0, 8)}01`);
     }
-  });
-
-  it('reads the raw tables with source=raw, and DASHBOARD_SOURCE=raw makes that the default', async () => {
-    const params = { workspace_id: ws, from: '2025-03-01', to: '2025-03-03' };
-    const mv = await callRoute<DashboardResponse>(aggregate, url(params));
-    const raw = await callRoute<DashboardResponse>(aggregate, url({ ...params, source: 'raw' }));
-    expect(raw.body.source).toBe('raw');
-    expect(raw.headers.get('etag')).toBeNull();
-    expect({ ...raw.body, source: 'mv', freshness: [] }).toEqual({ ...mv.body, freshness: [] });
-    process.env.DASHBOARD_SOURCE = 'raw';
-    resetEnvCache();
-    try {
-      const byDefault = await callRoute<DashboardResponse>(aggregate, url(params));
-      expect(byDefault.body.source).toBe('raw');
-    } finally {
-      delete process.env.DASHBOARD_SOURCE;
-      resetEnvCache();
-    }
+    const week = await callRoute<DashboardResponse>(aggregate, url({ workspace_id: ws, from: '2025-02-25', to: '2025-03-03' }));
+    expect(week.body.summary.sends).toBe(4);
   });
 
   it('answers 304 to a matching If-None-Match until the views are refreshed', async () => {
     const target = url({ workspace_id: ws, from: '2025-03-01', to: '2025-03-03' });
     const first = await callRoute(aggregate, target);
     const etag = first.headers.get('etag');
-    expect(etag).toMatch(/^"mv-\d+-/);
+    expect(etag).toMatch(/^"a-[\w-]{27}"$/);
     const again = await aggregate(new Request(new URL(target, 'http://localhost'), { headers: { 'If-None-Match': etag ?? '' } }));
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
     const otherQuery = await callRoute(aggregate, url({ workspace_id: ws, from: '2025-03-01', to: '2025-03-02' }), { headers: { 'If-None-Match': etag ?? '' } });
     expect(otherQuery.status).toBe(200);
+    // A refresh that writes nothing of this workspace leaves its answers (and their tags) as they were:
+    // the tag holds nothing global.
+    await insertEvents(client, [{ workspace_id: uniqueWorkspace('elsewhere'), event_ts: '2025-03-02T10:00:00Z' }]);
+    await refreshViewsNow(client);
+    expect((await callRoute(aggregate, target, { headers: { 'If-None-Match': etag ?? '' } })).status).toBe(304);
+    // One that writes its rows moves them.
+    await insertEvents(client, [{ workspace_id: ws, campaign_name: 'Alpha', event_type: 'clicked', event_ts: '2025-03-02T11:00:00Z' }]);
     await refreshViewsNow(client);
     const afterRefresh = await callRoute(aggregate, target, { headers: { 'If-None-Match': etag ?? '' } });
     expect(afterRefresh.status).toBe(200);
@@ -215,7 +204,7 @@ describe('GET /api/dashboard/aggregate', () => {
       expect(status).toBe(503);
       expect(body).toEqual({ error: 'The database is unavailable.' });
       const line = JSON.parse(String(log.mock.calls[0]?.[0]));
-      expect(line).toMatchObject({ level: 'error', event: 'database_unavailable', function: 'dashboard_aggregate' });
+      expect(line).toMatchObject({ level: 'error', event: 'database_unavailable', function: 'dashboard_answer_context' });
       expect(line.cause).toMatch(/ECONNREFUSED|connect/);
       expect(JSON.stringify(line)).not.toContain('secret');
     } finally {
@@ -254,6 +243,7 @@ describe('GET /api/dashboard/workspaces', () => {
         { campaign_name: 'Alpha_', first_day: '2025-03-02', last_day: '2025-03-02' },
         { campaign_name: awkward, first_day: '2025-03-02', last_day: '2025-03-02' },
       ],
+      time_zone: 'UTC',
     });
   });
 

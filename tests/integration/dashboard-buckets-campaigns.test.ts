@@ -3,6 +3,7 @@
 // to 7, a leap year) every answer must equal an oracle computed here in TypeScript from the rows
 // inserted, for source mv after a refresh, live with writes pending (and mv still as of the
 // refresh), raw, and mv again after the incremental refresh; a full rebuild then changes nothing.
+import { answerEtag } from '../../lib/dashboard/etag';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
@@ -340,16 +341,18 @@ describe('week/month buckets, every step, compare=previous and campaigns = the o
     expect(rebuilt.views.map((v: { rows_changed: number }) => v.rows_changed)).toEqual([0, 0, 0]);
   });
 
-  it('folds the UTC day into the ETag basis of answers that depend on it (ranges reaching yesterday or later), and only those', async () => {
-    const ws = workspaces[0] as string;
-    const version = async (to: string) => (await client.query(
-      `select public.dashboard_answer_version($1, 'mv', $2::date)::text as answer, public.dashboard_data_version($1, 'mv')::text as data`, [ws, to])).rows[0];
-    const old = await version(addDays(today, -2));
-    expect(old.answer).toBe(old.data);
+  it("folds the workspace's today into the ETag of answers that depend on it (ranges reaching yesterday or later), and only those", () => {
+    const basis = { data_version: 7, time_zone: 'Asia/Kolkata', today };
+    const tomorrow = { ...basis, today: addDays(today, 1) };
+    const query = (to: string) => ({ workspace_id: 'w', from: addDays(to, -6), to, range: null, campaign: null, source: 'mv' as const });
+    const old = query(addDays(today, -2));
+    expect(answerEtag(old, basis)).toBe(answerEtag(old, tomorrow));
     for (const to of [addDays(today, -1), today, addDays(today, 30)]) {
-      const recent = await version(to);
-      expect(recent.answer, to).not.toBe(recent.data);
+      expect(answerEtag(query(to), basis), to).not.toBe(answerEtag(query(to), tomorrow));
     }
+    // The zone and the data version are in it too.
+    expect(answerEtag(old, basis)).not.toBe(answerEtag(old, { ...basis, time_zone: 'UTC' }));
+    expect(answerEtag(old, basis)).not.toBe(answerEtag(old, { ...basis, data_version: 8 }));
   });
 
   it('labels a weekly bucket of a range starting on a Wednesday with that Wednesday, covering Wednesday to Sunday', async () => {

@@ -211,13 +211,13 @@ describe('refresh_dashboard_views()', () => {
     }
   });
 
-  it('is all or nothing: a refresh that fails after updating mv_daily_stats leaves every view, the change log and freshness as they were', async () => {
+  it('is all or nothing: a refresh that fails after updating mv_daily_stats leaves every view, the change logs and freshness as they were', async () => {
     const ws = uniqueWorkspace();
     await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-09-01T10:00:00Z' }]);
     await refreshViewsNow(client);
     const before = await client.query('select * from get_view_freshness()');
     await insertEvents(client, [{ workspace_id: ws, event_ts: '2025-09-01T11:00:00Z' }]);
-    const pending = await client.query('select count(*)::int as n from dashboard_change_log where workspace_id = $1', [ws]);
+    const pending = await client.query('select count(*)::int as n from dashboard_appends where workspace_id = $1', [ws]);
     expect(pending.rows[0].n).toBe(1);
     // The contacts step waits for this lock, after mv_daily_stats has been rewritten in the refresh's
     // transaction; it is cancelled there, as a statement timeout would.
@@ -249,7 +249,7 @@ describe('refresh_dashboard_views()', () => {
     }
     const sends = await client.query('select sum(sends)::int as n from mv_daily_stats where workspace_id = $1', [ws]);
     expect(sends.rows[0].n).toBe(1);
-    const still = await client.query('select count(*)::int as n from dashboard_change_log where workspace_id = $1', [ws]);
+    const still = await client.query('select count(*)::int as n from dashboard_appends where workspace_id = $1', [ws]);
     expect(still.rows[0].n).toBe(1);
     const after = await client.query('select * from get_view_freshness()');
     expect(after.rows.map((r) => r.last_refreshed)).toEqual(before.rows.map((r) => r.last_refreshed));

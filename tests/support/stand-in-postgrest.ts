@@ -30,10 +30,15 @@ const freshness = [{ view_name: 'mv_daily_stats', last_refreshed: '2025-01-01T00
 /** dashboard_aggregate's answer today (one day, no data). */
 export function currentAggregate(workspaceId: string, day: string): Record<string, unknown> {
   return {
-    workspace_id: workspaceId, from: day, to: day, campaign: null, source: 'mv', interval: 'day', partial_day: null, data_version: 1,
+    workspace_id: workspaceId, from: day, to: day, campaign: null, source: 'mv', time_zone: 'UTC', interval: 'day', partial_day: null, data_version: 1,
     summary, timeseries: [{ day, ...zero, cost_usd: 0, cost_by_provider: {} }], sequence: [1, 2, 3, 4, 5].map((step) => ({ step, sends: 0 })),
     cost_breakdown: [], freshness,
   };
+}
+
+/** dashboard_answer_context's answer today, for a member (the zone, today there, the data version). */
+export function currentContext(today: string): RpcAnswer {
+  return { status: 200, body: { workspace_id: 'acme', source: 'mv', time_zone: 'UTC', today, data_version: 1, role: 'admin' } };
 }
 
 /** What a database migrated only up to 20251221000002 answers: the functions and shapes of then. */
@@ -45,6 +50,11 @@ export const BEFORE_BUCKETS: Record<string, RpcAnswer> = {
   dashboard_aggregate_for_member: missingFunction('dashboard_aggregate_for_member'),
   dashboard_campaigns: missingFunction('dashboard_campaigns'),
   dashboard_campaigns_for_member: missingFunction('dashboard_campaigns_for_member'),
+  dashboard_answer_context: missingFunction('dashboard_answer_context'),
+  dashboard_answer_context_for_member: missingFunction('dashboard_answer_context_for_member'),
+  dashboard_time_zones: missingFunction('dashboard_time_zones'),
+  dashboard_workspace_time_zone_for_member: missingFunction('dashboard_workspace_time_zone_for_member'),
+  dashboard_set_time_zone_for_member: missingFunction('dashboard_set_time_zone_for_member'),
   // Workspaces as a bare list, freshness without pending_buckets, the refresh's answer of then.
   dashboard_workspaces: { status: 200, body: [{ workspace_id: 'acme' }] },
   dashboard_workspaces_for_member: { status: 200, body: [{ workspace_id: 'acme' }] },

@@ -7,6 +7,8 @@ import { GET as freshnessOrCron, POST as refreshViews } from '../../app/api/admi
 import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
 import { GET as campaigns } from '../../app/api/dashboard/campaigns/route';
 import { POST as memberRefresh } from '../../app/api/dashboard/refresh/route';
+import { GET as timeZone, PUT as setTimeZone } from '../../app/api/dashboard/time-zone/route';
+import { GET as timeZones } from '../../app/api/dashboard/time-zones/route';
 import { GET as workspaces } from '../../app/api/dashboard/workspaces/route';
 import { setStoreForTests } from '../../lib/db';
 import { checkSchema, OUT_OF_STEP_RECHECK_MS } from '../../lib/db/schema-check';
@@ -17,7 +19,7 @@ import { PROJECT_ROOT } from '../../scripts/lib/migrate';
 import { bearer, hs256Token, openMode, requireSignIn, TEST_JWT_SECRET } from '../support/auth';
 import { apiRoutes, callRoute } from '../support/routes';
 import {
-  BEFORE_BUCKETS, currentAggregate, IN_STEP, missingFunction, schemaVersion, standInPostgrest, type RpcAnswer, type StandInPostgrest,
+  BEFORE_BUCKETS, currentAggregate, currentContext, IN_STEP, missingFunction, schemaVersion, standInPostgrest, type RpcAnswer, type StandInPostgrest,
 } from '../support/stand-in-postgrest';
 
 const REFRESH_TOKEN = 't'.repeat(64);
@@ -28,6 +30,10 @@ const REQUESTS: Record<string, { handler: Handler; url: string; user?: true; ini
   'GET /api/dashboard/aggregate': { handler: aggregate, url: '/api/dashboard/aggregate?workspace_id=acme', user: true },
   'GET /api/dashboard/campaigns': { handler: campaigns, url: '/api/dashboard/campaigns?workspace_id=acme', user: true },
   'GET /api/dashboard/workspaces': { handler: workspaces, url: '/api/dashboard/workspaces', user: true },
+  'GET /api/dashboard/time-zone': { handler: timeZone, url: '/api/dashboard/time-zone?workspace_id=acme', user: true },
+  'PUT /api/dashboard/time-zone': { handler: setTimeZone, url: '/api/dashboard/time-zone?workspace_id=acme', user: true,
+    init: { method: 'PUT', body: JSON.stringify({ time_zone: 'Asia/Kolkata' }) } },
+  'GET /api/dashboard/time-zones': { handler: timeZones, url: '/api/dashboard/time-zones', user: true },
   'POST /api/dashboard/refresh': { handler: memberRefresh, url: '/api/dashboard/refresh?workspace_id=acme', user: true, init: { method: 'POST' } },
   'GET /api/admin/refresh-views': { handler: freshnessOrCron, url: '/api/admin/refresh-views' },
   'POST /api/admin/refresh-views': { handler: refreshViews, url: '/api/admin/refresh-views', init: { method: 'POST', headers: { 'x-refresh-token': REFRESH_TOKEN } } },
@@ -102,22 +108,24 @@ describe('a stand-in PostgREST answering as a database behind the app', () => {
 
     // The migrations are applied: within OUT_OF_STEP_RECHECK_MS the app asks again and serves, no restart.
     postgrest.answer('dashboard_schema_version', IN_STEP);
+    postgrest.answer('dashboard_answer_context_for_member', currentContext('2025-01-02'));
     postgrest.answer('dashboard_aggregate_for_member', { status: 200, body: currentAggregate('acme', '2025-01-01') });
     vi.setSystemTime(Date.now() + OUT_OF_STEP_RECHECK_MS);
     const served = await callRoute(aggregate, '/api/dashboard/aggregate?workspace_id=acme&from=2025-01-01&to=2025-01-01', { headers: bearer(token) });
     expect(served.status).toBe(200);
-    expect(postgrest.calls().slice(2)).toEqual(['dashboard_schema_version', 'dashboard_aggregate_for_member']);
+    expect(postgrest.calls().slice(2)).toEqual(['dashboard_schema_version', 'dashboard_answer_context_for_member', 'dashboard_aggregate_for_member']);
   });
 });
 
 describe('a stand-in PostgREST answering as a database in step or ahead', () => {
-  it('a healthy request makes one call: the schema check costs nothing once it is known', async () => {
-    const postgrest = serverOn({ dashboard_schema_version: IN_STEP, dashboard_aggregate_for_member: { status: 200, body: currentAggregate('acme', '2025-01-01') } });
+  it('a healthy request makes its own calls only (context, answer): the schema check costs nothing once it is known', async () => {
+    const postgrest = serverOn({ dashboard_schema_version: IN_STEP, dashboard_answer_context_for_member: currentContext('2025-01-02'),
+      dashboard_aggregate_for_member: { status: 200, body: currentAggregate('acme', '2025-01-01') } });
     expect((await checkSchema())?.kind).toBe('in-step');
     for (let i = 0; i < 3; i++) {
       expect((await callRoute(aggregate, '/api/dashboard/aggregate?workspace_id=acme&from=2025-01-01&to=2025-01-01', { headers: bearer(token) })).status).toBe(200);
     }
-    expect(postgrest.calls()).toEqual(['dashboard_schema_version', ...Array(3).fill('dashboard_aggregate_for_member')]);
+    expect(postgrest.calls()).toEqual(['dashboard_schema_version', ...Array(3).fill(['dashboard_answer_context_for_member', 'dashboard_aggregate_for_member']).flat()]);
   });
 
   it('an old shape from a database whose version is the app\'s is a drifted migration: the 503 of an unexpected format', async () => {
@@ -128,7 +136,7 @@ describe('a stand-in PostgREST answering as a database in step or ahead', () => 
   });
 
   it('a missing function with the schema in step keeps the store\'s own 503', async () => {
-    serverOn({ dashboard_schema_version: IN_STEP });
+    serverOn({ dashboard_schema_version: IN_STEP, dashboard_answer_context_for_member: currentContext('2025-01-02') });
     const { status, body } = await request('GET /api/dashboard/aggregate');
     expect(status).toBe(503);
     expect(body.error).toMatch(/schema is not up to date/);
@@ -138,6 +146,7 @@ describe('a stand-in PostgREST answering as a database in step or ahead', () => 
   it('a database ahead that still serves this app (app >= compatible_since) keeps working', async () => {
     serverOn({
       dashboard_schema_version: schemaVersion('20260301000001', '20251201000000'),
+      dashboard_answer_context_for_member: currentContext('2025-01-02'),
       dashboard_aggregate_for_member: { status: 200, body: { ...currentAggregate('acme', '2025-01-01'), added_later: [1, 2] } },
     });
     expect((await checkSchema())?.kind).toBe('ahead-compatible');
@@ -148,6 +157,7 @@ describe('a stand-in PostgREST answering as a database in step or ahead', () => 
   it('a database ahead that no longer serves this app answers 503 naming both versions', async () => {
     serverOn({
       dashboard_schema_version: schemaVersion('20260301000001', '20260301000001'),
+      dashboard_answer_context_for_member: currentContext('2025-01-02'),
       // The new shape: a renamed field.
       dashboard_aggregate_for_member: { status: 200, body: { ...currentAggregate('acme', '2025-01-01'), summary: undefined, totals: {} } },
     });

@@ -22,12 +22,17 @@ interface Captured {
   body: unknown;
 }
 
-function fakePostgrest(answer: { status: number; body: unknown }) {
+type Reply = { status: number; body: unknown };
+
+/** Answers every call with `answer`, or each function with its own reply. */
+function fakePostgrest(answer: Reply | Record<string, Reply>) {
   const calls: Captured[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     calls.push({ url: request.url, method: request.method, headers: request.headers, body: await request.json().catch(() => null) });
-    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+    const name = new URL(request.url).pathname.split('/').pop() ?? '';
+    const reply = 'status' in answer && typeof answer.status === 'number' ? answer as Reply : (answer as Record<string, Reply>)[name] ?? { status: 404, body: {} };
+    return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json' } });
   };
   return { calls, fetch: fetch as typeof globalThis.fetch };
 }
@@ -54,7 +59,7 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
   it('carries the route\'s normalized query as the RPC arguments and answers with the function\'s JSON', async () => {
     const zero = { sends: 0, opens: 0, clicks: 0, replies: 0, bounces: 0, opt_outs: 0, unique_contacts: 0 };
     const answer = {
-      workspace_id: 'w', from: '2025-01-01', to: '2025-01-01', campaign: "O'Brien 100%", source: 'mv', interval: 'day', partial_day: null, data_version: 42,
+      workspace_id: 'w', from: '2025-01-01', to: '2025-01-01', campaign: "O'Brien 100%", source: 'mv', time_zone: 'Asia/Kolkata', interval: 'day', partial_day: null, data_version: 42,
       summary: { ...zero, open_rate: null, click_rate: null, reply_rate: null, bounce_rate: null, opt_out_rate: null,
         total_cost_usd: 0, llm_calls: 0, tokens_in: 0, tokens_out: 0 },
       timeseries: [{ day: '2025-01-01', ...zero, cost_usd: 0, cost_by_provider: {} }],
@@ -62,19 +67,24 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
       cost_breakdown: [],
       freshness: [{ view_name: 'mv_daily_stats', last_refreshed: '2025-01-01T00:00:00.000000Z', age_seconds: 3, pending_buckets: 0, live: false, raw_buckets: 0 }],
     };
-    const postgrest = fakePostgrest({ status: 200, body: answer });
+    const postgrest = fakePostgrest({
+      dashboard_answer_context: { status: 200, body: { workspace_id: 'w', source: 'mv', time_zone: 'Asia/Kolkata', today: '2025-01-02', data_version: 42 } },
+      dashboard_aggregate: { status: 200, body: answer },
+    });
     setStoreForTests(createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: postgrest.fetch }));
     const query = new URLSearchParams({ workspace_id: 'w', from: '2025-01-01', to: '2025-01-01', campaign: "O'Brien 100%" });
     const { status, body, headers } = await callRoute<Record<string, unknown>>(aggregate, `/api/dashboard/aggregate?${query}`);
-    expect(postgrest.calls.map((call) => [call.method, call.url])).toEqual([['POST', `${SUPABASE_URL}/rest/v1/rpc/dashboard_aggregate`]]);
-    expect(postgrest.calls[0]?.body).toEqual({
-      p_workspace_id: 'w', p_from: '2025-01-01', p_to: '2025-01-01', p_campaign: "O'Brien 100%", p_source: 'mv', p_known_version: null,
+    expect(postgrest.calls.map((call) => [call.method, call.url])).toEqual([
+      ['POST', `${SUPABASE_URL}/rest/v1/rpc/dashboard_answer_context`], ['POST', `${SUPABASE_URL}/rest/v1/rpc/dashboard_aggregate`]]);
+    expect(postgrest.calls[0]?.body).toEqual({ p_workspace_id: 'w', p_source: 'mv' });
+    expect(postgrest.calls[1]?.body).toEqual({
+      p_workspace_id: 'w', p_from: '2025-01-01', p_to: '2025-01-01', p_campaign: "O'Brien 100%", p_source: 'mv',
       p_interval: 'day', p_compare: null,
     });
     expect(status).toBe(200);
     const { data_version: _version, ...contract } = answer;
     expect(body).toEqual(contract);
-    expect(headers.get('etag')).toMatch(/^"mv-42-/);
+    expect(headers.get('etag')).toMatch(/^"a-[\w-]{27}"$/);
   });
 
   it('returns the rows of a set-returning function', async () => {

@@ -24,7 +24,13 @@ export const API_SHAPES: ApiShape[] = [
   { name: '365 days, one campaign', days: 365, campaign: 'top' },
 ];
 
-export interface Target { workspace: string; campaign: string; today: string }
+export interface Target {
+  workspace: string;
+  campaign: string;
+  /** The workspace's time zone, and today there (its days are local days). */
+  time_zone: string;
+  today: string;
+}
 
 /** The busiest workspace (of those starting with `prefix`) and its busiest campaign: the heaviest realistic dashboard. */
 export async function pickTarget(client: pg.ClientBase, prefix = ''): Promise<Target> {
@@ -33,10 +39,13 @@ export async function pickTarget(client: pg.ClientBase, prefix = ''): Promise<Ta
                      group by 1 order by sum(sends) desc, 1 limit 1)
     select b.workspace_id,
            (select m.campaign_name from mv_daily_stats m where m.workspace_id = b.workspace_id
-            group by 1 order by sum(m.sends) desc, 1 limit 1) as campaign_name
-    from busiest b`, [prefix]);
+            group by 1 order by sum(m.sends) desc, 1 limit 1) as campaign_name,
+           z.time_zone, to_char((now() at time zone z.time_zone)::date, 'YYYY-MM-DD') as today
+    from busiest b
+    cross join lateral (select coalesce((select s.time_zone from public.workspace_settings s where s.workspace_id = b.workspace_id), 'UTC') as time_zone) z`,
+  [prefix]);
   if (!rows[0]) throw new Error('no data in mv_daily_stats: seed and refresh first');
-  return { workspace: rows[0].workspace_id, campaign: rows[0].campaign_name, today: toDay(new Date()) };
+  return { workspace: rows[0].workspace_id, campaign: rows[0].campaign_name, time_zone: rows[0].time_zone, today: rows[0].today };
 }
 
 /**
@@ -88,13 +97,15 @@ export async function specSql(client: pg.ClientBase, today: string) {
 
 /** The spec's three query rows on their own, raw vs views, 30 days of the busiest workspace. */
 export async function shapeQueries(client: pg.ClientBase, target: Target, iterations: number, step: () => void) {
+  // The views' rows are local days already; the raw rows are cut in the workspace's zone ($5).
   const values = [target.workspace, addDays(target.today, -29), target.today, null];
+  const rawValues = [...values, target.time_zone];
   const result = {} as Record<ShapeName, CheckedPair>;
   for (const name of Object.keys(SHAPES) as ShapeName[]) {
-    const [rawRows, mvRows] = [await client.query(SHAPES[name].raw, values), await client.query(SHAPES[name].mv, values)];
+    const [rawRows, mvRows] = [await client.query(SHAPES[name].raw, rawValues), await client.query(SHAPES[name].mv, values)];
     const same = canonicalRows(rawRows.rows) === canonicalRows(mvRows.rows);
     const mv = () => client.query(SHAPES[name].mv, values);
-    const pair = await interleaved(() => client.query(SHAPES[name].raw, values), mv, iterations, step);
+    const pair = await interleaved(() => client.query(SHAPES[name].raw, rawValues), mv, iterations, step);
     result[name] = { ...pair, same_answer: same, mv_alone: await alone(mv, iterations) };
   }
   return result;

@@ -26,8 +26,9 @@ export async function explain(client: pg.ClientBase, sql: string, values: unknow
 export const SPEC_BEFORE = 'SELECT COUNT(*) FROM email_events WHERE event_ts >= $1 AND event_ts <= $2';
 export const SPEC_AFTER = 'SELECT SUM(sends) FROM mv_daily_stats WHERE day >= $1 AND day <= $2';
 
+// $5: the workspace's time zone; days are its local days (dashboard_day_start: a local day's first instant).
 const RAW_RANGE = `workspace_id = $1 and ($4::text is null or campaign_name = $4)
-  and event_ts >= ($2::date::timestamp at time zone 'UTC') and event_ts < (($3::date + 1)::timestamp at time zone 'UTC')`;
+  and event_ts >= public.dashboard_day_start($2::date, $5) and event_ts < public.dashboard_day_start($3::date + 1, $5)`;
 
 // Distinct contacts of the scope from mv_daily_contacts: the campaign's rows, or the workspace's
 // (campaign_name null). Two branches, as in dashboard_aggregate(), so an index serves each.
@@ -52,7 +53,7 @@ export const SHAPES = {
          from (select ${MV_SUMS} from mv_daily_stats where ${MV_RANGE}) s`,
   },
   timeseries: {
-    raw: `select (event_ts at time zone 'UTC')::date as day, ${RAW_COUNTS}, count(distinct contact_email) as unique_contacts
+    raw: `select (event_ts at time zone $5)::date as day, ${RAW_COUNTS}, count(distinct contact_email) as unique_contacts
           from email_events where ${RAW_RANGE} group by 1 order by 1`,
     mv: `select s.day, s.sends, s.opens, s.clicks, s.replies, s.bounces, s.opt_outs, c.contacts as unique_contacts
          from (select day, ${MV_SUMS} from mv_daily_stats where ${MV_RANGE} group by day) s
@@ -62,7 +63,7 @@ export const SHAPES = {
   cost_breakdown: {
     raw: `select provider, model, sum(cost_usd) as cost, sum(tokens_in) as tokens_in, sum(tokens_out) as tokens_out, count(*) as calls
           from llm_usage where workspace_id = $1 and ($4::text is null or campaign_name = $4)
-            and created_at >= ($2::date::timestamp at time zone 'UTC') and created_at < (($3::date + 1)::timestamp at time zone 'UTC')
+            and created_at >= public.dashboard_day_start($2::date, $5) and created_at < public.dashboard_day_start($3::date + 1, $5)
           group by 1, 2 order by 3 desc`,
     mv: `select provider, model, sum(total_cost) as cost, sum(total_tokens_in) as tokens_in, sum(total_tokens_out) as tokens_out, sum(call_count) as calls
          from mv_llm_cost where ${MV_RANGE}
