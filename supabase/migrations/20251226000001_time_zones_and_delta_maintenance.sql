@@ -348,15 +348,16 @@ drop function public.dashboard_rebuild_contacts();
 -- A workspace is rebuilt (its rows recomputed from all its raw rows, beside the old ones, and only
 -- the difference written) when unwinding the pending change row by row would cost more: its rows
 -- pending exceed this share of the rows the views hold for it. Removing a contact-day row by row
--- costs about five times building it in a rebuild, hence a quarter.
+-- costs about five times building it in a rebuild, hence a quarter. The setting
+-- dashboard.rebuild_share overrides it for a session (the tests use it to drive either path).
 create function public.dashboard_rebuild_share()
 returns numeric
 language sql
-immutable
+stable
 set search_path = ''
-as $$ select 0.25 $$;
+as $$ select coalesce(nullif(pg_catalog.current_setting('dashboard.rebuild_share', true), '')::numeric, 0.25) $$;
 comment on function public.dashboard_rebuild_share() is
-  'The refresh rebuilds a workspace (per source table) when its pending rows exceed this share of the rows the views hold for it.';
+  'The refresh rebuilds a workspace (per source table) when its pending rows exceed this share of the rows the views hold for it (0.25; the setting dashboard.rebuild_share overrides it).';
 
 -- The temporary tables of one refresh, made fresh on every call. Anything of the same name the caller
 -- made in this session's temporary schema beforehand is dropped first: a table with a trigger of the

@@ -1,14 +1,17 @@
 // Differential test of week/month buckets, every sequence step, compare=previous and the campaigns
-// endpoint: on random data (awkward names, day boundaries, contacts active on many days, steps up
-// to 7, a leap year) every answer must equal an oracle computed here in TypeScript from the rows
-// inserted, for source mv after a refresh, live with writes pending (and mv still as of the
-// refresh), raw, and mv again after the incremental refresh; a full rebuild then changes nothing.
+// endpoint: on random data (awkward names, local-midnight boundaries, contacts active on many days,
+// steps up to 7, a leap year, both 2025 DST changes of New York and of Chatham) in workspaces of five
+// time zones (America/New_York, Asia/Kolkata +5:30, Asia/Kathmandu +5:45, Pacific/Chatham +12:45/+13:45,
+// UTC), under a session TimeZone that is none of them, every answer must equal an oracle computed here
+// in TypeScript (Intl's time zone data) from the rows inserted, for source mv after a refresh, live with
+// writes pending (and mv still as of the refresh), raw, and mv again after the incremental refresh; a
+// full rebuild then changes nothing. A change of zone is exact at once live, and after a refresh.
 import { answerEtag } from '../../lib/dashboard/etag';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
 import { GET as campaignsRoute } from '../../app/api/dashboard/campaigns/route';
-import { addDays, daysBetween } from '../../lib/dashboard/days';
+import { addDays, daysBetween, todayIn } from '../../lib/dashboard/days';
 import type { CampaignsResponse, DashboardResponse, DashboardSummary } from '../../lib/dashboard/response';
 import { connect, insertEvents, insertLlmUsage, refreshViewsNow, uniqueWorkspace, type EmailEventInput, type EventType, type LlmUsageInput } from '../support/db';
 import { callRoute } from '../support/routes';
@@ -25,7 +28,23 @@ const PROVIDERS: Array<[string, string]> = [['openai', 'gpt-4o-mini'], ['anthrop
 const LEAP_FIRST = '2024-02-15';
 const LEAP_DAYS = 30;
 const RECENT_DAYS = 80;
-const workspaces = [uniqueWorkspace('buckets'), uniqueWorkspace('buckets')];
+/** The days clocks changed in 2025: New York (Mar 9, Nov 2) and Chatham (Apr 6, Sep 28). */
+const DST_DAYS = ['2025-03-09', '2025-11-02', '2025-04-06', '2025-09-28'];
+const ZONES = ['America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'];
+const workspaces = ZONES.map(() => uniqueWorkspace('buckets'));
+const zoneOf = new Map(workspaces.map((ws, i) => [ws, ZONES[i] as string]));
+const zone = (ws: string) => zoneOf.get(ws) ?? 'UTC';
+/** The local calendar day of an instant in a zone. */
+const localDay = (ts: string, timeZone: string) => todayIn(timeZone, new Date(ts));
+/** Local midnight of a day in a zone, as an instant (a second-precise search from the UTC guess). */
+function localMidnight(day: string, timeZone: string): number {
+  let t = Date.parse(`${day}T00:00:00Z`);
+  for (let i = 0; i < 3; i++) {
+    const wall = Date.parse(`${localDay(new Date(t).toISOString(), timeZone)}T${new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(t)}Z`);
+    t -= wall - Date.parse(`${day}T00:00:00Z`);
+  }
+  return t;
+}
 
 let seed = 20251222;
 function next(): number {
@@ -34,50 +53,62 @@ function next(): number {
 }
 const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
 const int = (below: number) => Math.floor(next() * below);
-const utcDay = (ts: string) => new Date(ts).toISOString().slice(0, 10);
-
 let client: pg.Client;
+/** Today in the zone of the first workspace (New York); each workspace's own: todayOf. */
 let today: string;
+const todays = new Map<string, string>();
+const todayOf = (ws: string) => todays.get(ws) ?? today;
 let events: Event[] = [];
 let usage: Usage[] = [];
 
-/** A timestamp on the given UTC day; a quarter of them on its first or last second, some written with +14:00. */
-function timestampOn(day: string): string {
+/**
+ * A timestamp on the given local day of a zone: a quarter of them on its first or last second (local
+ * midnight), some on the UTC day's edges, some written with +14:00.
+ */
+function timestampOn(day: string, timeZone: string): string {
   const roll = next();
-  if (roll < 0.125) return `${day}T23:59:59Z`;
-  if (roll < 0.25) return `${day}T00:00:00Z`;
-  const hour = String(int(10)).padStart(2, '0');
-  return next() < 0.5 ? `${day}T${hour}:${String(int(60)).padStart(2, '0')}:00Z` : `${addDays(day, 1)}T${hour}:30:00+14:00`;
+  if (roll < 0.125) return new Date(localMidnight(addDays(day, 1), timeZone) - 1000).toISOString();
+  if (roll < 0.25) return new Date(localMidnight(day, timeZone)).toISOString();
+  if (roll < 0.3) return `${day}T${next() < 0.5 ? '00:00:00' : '23:59:59'}Z`;
+  const at = localMidnight(day, timeZone) + int(24 * 60) * 60_000;
+  return next() < 0.5 ? new Date(at).toISOString() : new Date(at + 14 * 3_600_000).toISOString().replace('Z', '+14:00');
 }
 
-/** A random day of the data: mostly the last RECENT_DAYS days up to today, some in the leap-year block. */
-function randomDay(): string {
-  return next() < 0.75 ? addDays(today, -int(RECENT_DAYS)) : addDays(LEAP_FIRST, int(LEAP_DAYS));
+/** A random day of the data: mostly the last RECENT_DAYS days up to today, some in the leap-year block, some around DST changes. */
+function randomDay(ws: string): string {
+  const roll = next();
+  if (roll < 0.65) return addDays(todayOf(ws), -int(RECENT_DAYS));
+  if (roll < 0.85) return addDays(LEAP_FIRST, int(LEAP_DAYS));
+  return addDays(pick(DST_DAYS), int(5) - 2);
 }
 
-function randomEvent(day = randomDay()): Event {
+function randomEvent(day?: string, workspace = pick(workspaces)): Event {
   const campaign = pick(CAMPAIGNS);
-  const event_ts = timestampOn(day);
+  const event_ts = timestampOn(day ?? randomDay(workspace), zone(workspace));
   return {
-    workspace_id: pick(workspaces), campaign_name: campaign, contact_email: `c${int(45)}@example.com`,
+    workspace_id: workspace, campaign_name: campaign, contact_email: `c${int(45)}@example.com`,
     event_type: pick(TYPES), email_number: campaign === STEP_SEVEN ? 7 : next() < 0.1 ? null : 1 + int(7),
-    event_ts, day: utcDay(event_ts),
+    event_ts, day: localDay(event_ts, zone(workspace)),
   };
 }
 
-function randomUsage(day = randomDay()): Usage {
+function randomUsage(day?: string, workspace = pick(workspaces)): Usage {
   const [provider, model] = pick(PROVIDERS);
   const micros = int(2_000_000);
-  const created_at = timestampOn(day);
+  const created_at = timestampOn(day ?? randomDay(workspace), zone(workspace));
   return {
-    workspace_id: pick(workspaces), campaign_name: next() < 0.25 ? null : pick(CAMPAIGNS), provider, model,
-    tokens_in: int(4000), tokens_out: int(800), cost_usd: (micros / 1e6).toFixed(6), micros, created_at, day: utcDay(created_at),
+    workspace_id: workspace, campaign_name: next() < 0.25 ? null : pick(CAMPAIGNS), provider, model,
+    tokens_in: int(4000), tokens_out: int(800), cost_usd: (micros / 1e6).toFixed(6), micros, created_at, day: localDay(created_at, zone(workspace)),
   };
 }
 
 beforeAll(async () => {
   client = await connect({ timezone: 'America/St_Johns' });
-  today = (await client.query(`select to_char((now() at time zone 'UTC')::date, 'YYYY-MM-DD') as d`)).rows[0].d;
+  for (const ws of workspaces) {
+    await client.query('insert into workspace_settings (workspace_id, time_zone) values ($1, $2)', [ws, zone(ws)]);
+    todays.set(ws, (await client.query(`select to_char((now() at time zone $1)::date, 'YYYY-MM-DD') as d`, [zone(ws)])).rows[0].d);
+  }
+  today = todayOf(workspaces[0] as string);
   events = Array.from({ length: 3000 }, () => randomEvent());
   usage = Array.from({ length: 500 }, () => randomUsage());
   await insertEvents(client, events);
@@ -151,6 +182,7 @@ function aggregateOracle(data: { events: Event[]; usage: Usage[] }, r: Request) 
   const steps = new Map<number, number>();
   for (const e of chosen) if (e.event_type === 'sent' && e.email_number !== null) steps.set(e.email_number, (steps.get(e.email_number) ?? 0) + 1);
   const sequence = [...new Set([1, 2, 3, 4, 5, ...steps.keys()])].sort((a, b) => a - b).map((step) => ({ step, sends: steps.get(step) ?? 0 }));
+  const today = todayOf(r.workspace);
   const partial_day = r.from <= today && today <= r.to ? today : null;
   let comparison;
   if (r.compare) {
@@ -185,7 +217,7 @@ function campaignsOracle(data: { events: Event[]; usage: Usage[] }, r: Request) 
   return {
     campaigns: rows,
     unattributed: { total_cost_usd: unattributed.reduce((s, u) => s + u.micros, 0) / 1e6, llm_calls: unattributed.length },
-    partial_day: r.from <= today && today <= r.to ? today : null,
+    partial_day: r.from <= todayOf(r.workspace) && todayOf(r.workspace) <= r.to ? todayOf(r.workspace) : null,
   };
 }
 
@@ -219,6 +251,13 @@ function requests(count: number): Request[] {
     { ...base, from: addDays(today, -20), to: addDays(today, -1), interval: 'day' },         // ends yesterday: the whole range
     { ...base, from: addDays(today, -RECENT_DAYS), to: today, interval: 'month', campaign: STEP_SEVEN },   // step 7 only
     { ...base, from: addDays(today, -365), to: today, interval: 'month', compare: false },
+    // New York's 23- and 25-hour days, Chatham's (+12:45 / +13:45), Kolkata's and Kathmandu's boundaries.
+    { ...base, from: '2025-03-08', to: '2025-03-10', interval: 'day' },
+    { ...base, from: '2025-10-30', to: '2025-11-04', interval: 'week' },
+    { ...base, workspace: workspaces[3] as string, from: '2025-04-05', to: '2025-04-07', interval: 'day' },
+    { ...base, workspace: workspaces[3] as string, from: '2025-09-26', to: '2025-09-30', interval: 'month' },
+    { ...base, workspace: workspaces[1] as string, from: '2025-03-08', to: '2025-03-10', interval: 'day' },
+    { ...base, workspace: workspaces[2] as string, from: '2025-11-01', to: '2025-11-03', interval: 'week' },
   ];
   const random = Array.from({ length: count }, (): Request => {
     const leap = next() < 0.25;
@@ -308,9 +347,15 @@ describe('week/month buckets, every step, compare=previous and campaigns = the o
   it('with writes pending (steps 6-7 inserted and deleted, a new campaign, LLM usage): live and raw now, mv as of the refresh; then the incremental refresh, and a full rebuild changes nothing', async () => {
     const snapshot = { events: [...events], usage: [...usage] };
     const added = [
-      ...Array.from({ length: 150 }, () => randomEvent(today)),
+      ...Array.from({ length: 150 }, () => {
+        const ws = pick(workspaces);
+        return randomEvent(todayOf(ws), ws);
+      }),
       ...Array.from({ length: 150 }, () => randomEvent()),
-      ...Array.from({ length: 20 }, () => ({ ...randomEvent(addDays(today, -3)), campaign_name: 'Late campaign', event_type: 'sent' as const, email_number: 6 })),
+      ...Array.from({ length: 20 }, () => {
+        const ws = pick(workspaces);
+        return { ...randomEvent(addDays(todayOf(ws), -3), ws), campaign_name: 'Late campaign', event_type: 'sent' as const, email_number: 6 };
+      }),
     ];
     await insertEvents(client, added);
     events.push(...added);
@@ -321,14 +366,17 @@ describe('week/month buckets, every step, compare=previous and campaigns = the o
     await client.query('delete from email_events where workspace_id = $1 and contact_email = $2', [first, erased]);
     await client.query(
       `delete from email_events where workspace_id = $1 and event_type = 'sent' and email_number in (6, 7)
-         and event_ts >= ($2::date::timestamp at time zone 'UTC') and event_ts < (($2::date + 1)::timestamp at time zone 'UTC')`, [second, day]);
+         and (event_ts at time zone $3)::date = $2::date`, [second, day, zone(second)]);
     events = events.filter((e) => !(e.workspace_id === first && e.contact_email === erased)
       && !(e.workspace_id === second && e.event_type === 'sent' && (e.email_number === 6 || e.email_number === 7) && e.day === day));
-    const moreUsage = Array.from({ length: 30 }, () => randomUsage(next() < 0.5 ? today : undefined));
+    const moreUsage = Array.from({ length: 30 }, () => {
+      const ws = pick(workspaces);
+      return randomUsage(next() < 0.5 ? todayOf(ws) : undefined, ws);
+    });
     await insertLlmUsage(client, moreUsage);
     usage.push(...moreUsage);
     await client.query(`delete from llm_usage where workspace_id = $1 and provider = 'google'
-      and created_at >= ($2::date::timestamp at time zone 'UTC') and created_at < (($2::date + 1)::timestamp at time zone 'UTC')`, [first, day]);
+      and (created_at at time zone $3)::date = $2::date`, [first, day, zone(first)]);
     usage = usage.filter((u) => !(u.workspace_id === first && u.provider === 'google' && u.day === day));
 
     const list = requests(25);
@@ -337,6 +385,37 @@ describe('week/month buckets, every step, compare=previous and campaigns = the o
 
     await refreshViewsNow(client);
     await expectAllEqual(list, ['mv', 'live', 'raw'], { events, usage }, 'refreshed again');
+    const rebuilt = (await client.query('select public.refresh_dashboard_views(true) as r')).rows[0].r;
+    expect(rebuilt.views.map((v: { rows_changed: number }) => v.rows_changed)).toEqual([0, 0, 0]);
+  });
+
+  it('a change of zone: live exact in the new zone at once, the views pending until the refresh rebuilds that workspace alone, then equal to a full rebuild', async () => {
+    const ws = workspaces[1] as string;   // Asia/Kolkata until now
+    const others = workspaces.filter((w) => w !== ws);
+    const versions = async () => (await client.query(
+      'select workspace_id, version::text from dashboard_workspace_state where workspace_id = any($1) order by 1', [others])).rows;
+    const before = await versions();
+    await client.query('update workspace_settings set time_zone = $2 where workspace_id = $1', [ws, 'America/St_Johns']);
+    zoneOf.set(ws, 'America/St_Johns');
+    todays.set(ws, (await client.query(`select to_char((now() at time zone 'America/St_Johns')::date, 'YYYY-MM-DD') as d`)).rows[0].d);
+    for (const e of events) if (e.workspace_id === ws) e.day = localDay(e.event_ts, 'America/St_Johns');
+    for (const u of usage) if (u.workspace_id === ws) u.day = localDay(u.created_at, 'America/St_Johns');
+    const list = [...requests(12).map((r) => ({ ...r, workspace: ws })),
+      { workspace: ws, from: '2025-11-01', to: '2025-11-03', campaign: null, interval: 'day' as const, compare: true }];
+
+    await expectAllEqual(list, ['live', 'raw'], { events, usage }, 'new zone, not refreshed');
+    const mv = await callRoute<DashboardResponse>(aggregate, params(list[0] as Request, 'mv', 'aggregate'));
+    expect(mv.body.time_zone).toBe('Asia/Kolkata');
+    expect(mv.body.freshness[0]?.pending_buckets).toBeGreaterThan(100);
+    const live = await callRoute<DashboardResponse>(aggregate, params(list[0] as Request, 'live', 'aggregate'));
+    expect(live.body.time_zone).toBe('America/St_Johns');
+
+    const refreshed = (await client.query('select public.refresh_dashboard_views() as r')).rows[0].r;
+    expect(refreshed).toMatchObject({ status: 'refreshed', full: false });
+    expect(refreshed.rebuilt_workspaces).toBeGreaterThanOrEqual(1);
+    // The other workspaces' rows were not written (their versions did not move).
+    expect(await versions()).toEqual(before);
+    await expectAllEqual(list, ['mv', 'live', 'raw'], { events, usage }, 'new zone, refreshed');
     const rebuilt = (await client.query('select public.refresh_dashboard_views(true) as r')).rows[0].r;
     expect(rebuilt.views.map((v: { rows_changed: number }) => v.rows_changed)).toEqual([0, 0, 0]);
   });

@@ -1,8 +1,9 @@
-// Property test of incremental view maintenance: random inserts at today, back-fills months back,
-// updates, deletes of a contact's every event and TRUNCATE, interleaved with incremental refreshes
-// and with writers committing while a refresh runs. After every refresh each view must equal what a
-// full rebuild computes from the raw rows, and the dashboard API (mv, live, raw) must agree with the
-// raw truth. The session TimeZone is far from UTC, so a day computed in local time would show up.
+// Property test of incremental view maintenance: random inserts at today (appended rows, added as
+// deltas), back-fills months back, updates, deletes of a contact's every event, changes of a
+// workspace's time zone and TRUNCATE, interleaved with incremental refreshes and with writers
+// committing while a refresh runs. After every refresh each view must equal what a full rebuild
+// computes from the raw rows (in each workspace's local days), and the dashboard API (mv, live, raw)
+// must agree with the raw truth. The session TimeZone is none of the workspaces' zones.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
@@ -15,6 +16,7 @@ const TYPES: EventType[] = ['sent', 'sent', 'opened', 'clicked', 'replied', 'bou
 const CAMPAIGNS = ['Alpha', "O'Brien", 'Café ☕', 'Beta_', ' padded '];
 const TODAY = toDay(new Date());
 const workspaces = [uniqueWorkspace('incr'), uniqueWorkspace('incr')];
+const ZONES = ['Asia/Kathmandu', 'America/New_York', 'Pacific/Chatham', 'UTC', 'Asia/Kolkata'];
 
 let seed = 90210;
 function next(): number {
@@ -27,7 +29,9 @@ const int = (below: number) => Math.floor(next() * below);
 let client: pg.Client;
 
 beforeAll(async () => {
-  client = await connect({ timezone: 'Asia/Kathmandu' });
+  client = await connect({ timezone: 'America/Los_Angeles' });
+  await client.query('insert into workspace_settings (workspace_id, time_zone) values ($1, $2), ($3, $4)',
+    [workspaces[0], 'Asia/Kathmandu', workspaces[1], 'America/New_York']);
   await refreshViewsNow(client);
 });
 afterAll(async () => {
@@ -173,12 +177,15 @@ describe('incremental refresh_dashboard_views()', () => {
          where id in (select id from email_events where workspace_id = any($1) order by random() limit 10)`, [workspaces, pick(CAMPAIGNS)])],
       ['erase one contact', () => client.query(
         `delete from email_events where workspace_id = $1 and contact_email = $2`, [pick(workspaces), `c${int(40)}@example.com`])],
+      ['change a workspace\'s time zone', () => client.query(
+        `insert into workspace_settings (workspace_id, time_zone) values ($1, $2)
+         on conflict (workspace_id) do update set time_zone = excluded.time_zone`, [pick(workspaces), pick(ZONES)])],
       ['LLM usage added and removed', async () => {
         await insertLlmUsage(client, [{ workspace_id: pick(workspaces), created_at: `${addDays(TODAY, -int(60))}T12:00:00Z`, cost_usd: '0.5' }]);
         await client.query(`delete from llm_usage where id in (select id from llm_usage where workspace_id = any($1) order by random() limit 2)`, [workspaces]);
       }],
     ];
-    for (let round = 0; round < 14; round++) {
+    for (let round = 0; round < 20; round++) {
       const done: string[] = [];
       for (let step = 0; step < 1 + int(3); step++) {
         const [name, run] = pick(operations);
@@ -187,12 +194,16 @@ describe('incremental refresh_dashboard_views()', () => {
       }
       // Before the refresh, live already answers like the raw tables.
       await expectAnswersEqualRaw('live', `round ${round} before refresh (${done.join(', ')})`);
+      // Every other round unwinds row by row whatever the size of the change (the workspaces here are
+      // small, so the default share would rebuild them often): both paths are exercised.
+      await client.query(`select set_config('dashboard.rebuild_share', $1, false)`, [round % 2 === 0 ? '1000' : '']);
       const result = await refreshViewsNow(client);
       expect(result.status).toBe('refreshed');
       expect(await mismatches(client), `round ${round}: ${done.join(', ')}`).toEqual(CLEAN);
       await expectAnswersEqualRaw('mv', `round ${round} after refresh`);
     }
 
+    await client.query(`select set_config('dashboard.rebuild_share', '', false)`);
     // A full rebuild finds nothing to change: incremental maintenance wrote exactly what it would.
     const rebuilt = (await client.query('select public.refresh_dashboard_views(true) as r')).rows[0].r;
     expect(rebuilt.status).toBe('refreshed');
@@ -203,7 +214,11 @@ describe('incremental refresh_dashboard_views()', () => {
   it('a writer committing while a refresh runs leaves its changes for the next refresh: nothing counted twice or lost', async () => {
     const ws = workspaces[0]!;
     await refreshViewsNow(client);
-    await insertEvents(client, [event(TODAY, { workspace_id: ws, contact_email: 'before@example.com', campaign_name: 'Alpha', event_type: 'sent' })]);
+    // Noon UTC today: today in the workspace's zone too (every zone of the test is within ±14 h).
+    const noon = `${TODAY}T12:00:00Z`;
+    const day = (await client.query(`select (($1::timestamptz) at time zone coalesce((select time_zone from workspace_settings where workspace_id = $2), 'UTC'))::date::text as d`,
+      [noon, ws])).rows[0].d as string;
+    await insertEvents(client, [event(TODAY, { workspace_id: ws, contact_email: 'before@example.com', campaign_name: 'Alpha', event_type: 'sent', event_ts: noon })]);
     const refresher = await connect();
     const writer = await connect();
     try {
@@ -212,7 +227,7 @@ describe('incremental refresh_dashboard_views()', () => {
       expect(rows[0].r.status).toBe('refreshed');
       // The refresh has read its snapshot and rewritten the views, but not committed: a writer
       // commits now, into the same bucket.
-      await insertEvents(writer, [event(TODAY, { workspace_id: ws, contact_email: 'during@example.com', campaign_name: 'Alpha', event_type: 'sent' })]);
+      await insertEvents(writer, [event(TODAY, { workspace_id: ws, contact_email: 'during@example.com', campaign_name: 'Alpha', event_type: 'sent', event_ts: noon })]);
       await refresher.query('commit');
     } finally {
       await refresher.end();
@@ -221,10 +236,10 @@ describe('incremental refresh_dashboard_views()', () => {
     const pending = await client.query(`select count(*)::int as n from dashboard_appends where workspace_id = $1`, [ws]);
     expect(pending.rows[0].n).toBe(1);
     const contacts = async () => (await client.query(
-      `select unique_contacts::int as n from mv_daily_stats where workspace_id = $1 and campaign_name = 'Alpha' and day = $2`, [ws, TODAY])).rows[0].n;
+      `select unique_contacts::int as n from mv_daily_stats where workspace_id = $1 and campaign_name = 'Alpha' and day = $2`, [ws, day])).rows[0].n;
     const truth = async () => (await client.query(
       `select count(distinct contact_email)::int as n from email_events where workspace_id = $1 and campaign_name = 'Alpha'
-         and (event_ts at time zone 'UTC')::date = $2`, [ws, TODAY])).rows[0].n;
+         and (event_ts at time zone coalesce((select time_zone from workspace_settings where workspace_id = $1), 'UTC'))::date = $2`, [ws, day])).rows[0].n;
     expect(await contacts()).toBe(await truth() - 1);
     await refreshViewsNow(client);
     expect(await contacts()).toBe(await truth());
@@ -248,5 +263,30 @@ describe('incremental refresh_dashboard_views()', () => {
     } finally {
       await client.query('rollback');
     }
+  });
+});
+
+describe('the property test can fail', () => {
+  it('catches a deliberately broken delta (later steps added without the bucket\'s own)', async () => {
+    await refreshViewsNow(client);
+    const ws = workspaces[0] as string;
+    const day = addDays(TODAY, -40);
+    // Noon UTC: the same local day in every zone of the test.
+    const at = { workspace_id: ws, event_type: 'sent' as const, email_number: 6, campaign_name: 'Alpha', event_ts: `${day}T12:00:00Z` };
+    await insertEvents(client, [event(day, at)]);
+    await refreshViewsNow(client);
+    expect(await mismatches(client)).toEqual(CLEAN);
+    await client.query('begin');
+    try {
+      // Sabotage: a delta's later steps replace the bucket's instead of adding to them.
+      await client.query(`create or replace function public.dashboard_add_steps(p_left jsonb, p_right jsonb) returns jsonb
+        language sql immutable set search_path = '' as $$ select p_right $$`);
+      await insertEvents(client, [event(day, at)]);
+      await client.query('select public.refresh_dashboard_views()');
+      expect((await mismatches(client)).mv_daily_stats).toBeGreaterThan(0);
+    } finally {
+      await client.query('rollback');
+    }
+    expect(await mismatches(client)).toEqual(CLEAN);
   });
 });
