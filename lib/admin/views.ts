@@ -19,8 +19,10 @@ export type ViewFreshness = z.infer<typeof viewFreshnessSchema>;
 export const refreshResultSchema = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('refreshed'),
-    /** true: rebuilt from scratch; false: only the buckets written since the last refresh. */
+    /** true: every view rebuilt from the raw rows; false: what was written since the last refresh applied. */
     full: z.boolean(),
+    /** Why everything was rebuilt: requested, truncated (a raw table was emptied), views empty; null otherwise. */
+    reason: z.string().nullable(),
     started_at: z.string(),
     finished_at: z.string(),
     /** The moment the views are now current as of (the refresh's snapshot). */
@@ -28,9 +30,14 @@ export const refreshResultSchema = z.discriminatedUnion('status', [
     duration_ms: z.number(),
     /** Time spent reading the changes and the raw rows of their buckets, before any view's step. */
     capture_ms: z.number(),
-    /** (workspace, day) buckets recomputed, and view rows written (rows whose values did not change are not). */
+    /** (workspace, local day) buckets written, and view rows written (rows whose values did not change are not). */
     buckets: z.number().int(),
     rows_changed: z.number().int(),
+    /** Appended rows added to the views as deltas (not re-reading their days). */
+    appended_rows: z.number().int(),
+    /** Workspaces rebuilt (their rows recomputed beside the old ones), and why: {reason: how many}. */
+    rebuilt_workspaces: z.number().int(),
+    rebuilt_because: z.record(z.string(), z.number().int()),
     views: z.array(z.object({ view_name: z.string(), duration_ms: z.number(), buckets: z.number().int(), rows_changed: z.number().int() })),
   }),
   z.object({ status: z.literal('skipped'), reason: z.string() }),
@@ -52,7 +59,11 @@ export async function viewFreshness(store: DatabaseStore): Promise<ViewFreshness
 
 /** One line for logs: what a refresh did. */
 export function describeRefresh(result: Extract<RefreshResult, { status: 'refreshed' }>): string {
-  const what = result.full ? 'rebuilt from scratch' : `${result.buckets} bucket${result.buckets === 1 ? '' : 's'} recomputed`;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const rebuilt = Object.entries(result.rebuilt_because).map(([reason, n]) => `${n} ${reason}`).join(', ');
+  const what = result.full ? `rebuilt from scratch (${result.reason})`
+    : `${plural(result.buckets, 'bucket')} written, ${plural(result.appended_rows, 'appended row')} added as deltas`
+      + (result.rebuilt_workspaces > 0 ? `, ${plural(result.rebuilt_workspaces, 'workspace')} rebuilt (${rebuilt})` : '');
   return `${what}, ${result.rows_changed} row${result.rows_changed === 1 ? '' : 's'} changed in ${result.duration_ms} ms `
     + `(${result.views.map((v) => `${v.view_name} ${v.duration_ms} ms`).join(', ')})`;
 }

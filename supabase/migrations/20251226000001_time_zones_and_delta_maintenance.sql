@@ -1168,6 +1168,7 @@ declare
   v_appended  bigint := 0;
   v_rebuilt   integer := 0;
   v_rebuilt_sources jsonb := '{}'::jsonb;
+  v_reasons   jsonb := '{}'::jsonb;
   v_work      boolean;
 begin
   -- One refresh at a time: a second caller returns at once instead of queueing behind the first.
@@ -1203,8 +1204,10 @@ begin
           group by x.source_table) b;
     select (select count(*) from pg_temp.dashboard_staged_email where delta) + (select count(*) from pg_temp.dashboard_staged_llm where delta),
            (select count(distinct workspace_id) from pg_temp.dashboard_rebuilt),
-           (select coalesce(jsonb_object_agg(r.source_table, true), '{}'::jsonb) from (select distinct source_table from pg_temp.dashboard_rebuilt) r)
-      into v_appended, v_rebuilt, v_rebuilt_sources;
+           (select coalesce(jsonb_object_agg(r.source_table, true), '{}'::jsonb) from (select distinct source_table from pg_temp.dashboard_rebuilt) r),
+           (select coalesce(jsonb_object_agg(p.reason, p.n), '{}'::jsonb)
+            from (select reason, count(*) as n from pg_temp.dashboard_plan where email_rebuild or llm_rebuild group by reason) p)
+      into v_appended, v_rebuilt, v_rebuilt_sources, v_reasons;
   end if;
 
   for v_view in select view_name, source_table from public.dashboard_views order by position loop
@@ -1245,12 +1248,13 @@ begin
     'buckets', (select coalesce(sum(value::integer), 0) from jsonb_each_text(v_buckets)),
     'appended_rows', v_appended,
     'rebuilt_workspaces', v_rebuilt,
+    'rebuilt_because', v_reasons,
     'rows_changed', (select coalesce(sum((v ->> 'rows_changed')::bigint), 0) from jsonb_array_elements(v_views) v),
     'views', v_views);
 end
 $$;
 comment on function public.refresh_dashboard_views(boolean) is
-  'Brings every dashboard view up to date in one transaction (all or nothing), readers never waiting. p_full false: appended rows added as deltas, the local days of updates and deletes recomputed, workspaces rebuilt when new, when their zone changed or when their pending change is large, whole views rebuilt after a TRUNCATE or when empty; true: everything rebuilt from the raw tables (repair). One refresh at a time: a call while another runs returns {status: skipped} at once. Returns {status, full, reason, current_as_of, duration_ms, capture_ms, buckets, appended_rows, rebuilt_workspaces, rows_changed, views: [{view_name, buckets, rows_changed, duration_ms}]}.';
+  'Brings every dashboard view up to date in one transaction (all or nothing), readers never waiting. p_full false: appended rows added as deltas, the local days of updates and deletes recomputed, workspaces rebuilt when new, when their zone changed or when their pending change is large, whole views rebuilt after a TRUNCATE or when empty; true: everything rebuilt from the raw tables (repair). One refresh at a time: a call while another runs returns {status: skipped} at once. Returns {status, full, reason (why everything was rebuilt: requested, truncated, views empty), current_as_of, duration_ms, capture_ms, buckets, appended_rows, rebuilt_workspaces, rebuilt_because ({reason: workspaces}: new workspace, time zone changed, large change, ...), rows_changed, views: [{view_name, buckets, rows_changed, duration_ms}]}.';
 
 comment on function public.refresh_dashboard_views() is
   'Incremental refresh: applies what was written since the last refresh (see refresh_dashboard_views(boolean)).';
