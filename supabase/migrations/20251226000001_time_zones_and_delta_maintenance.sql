@@ -435,6 +435,11 @@ begin
     (workspace_id text, campaign_name text, day date, previous_day date, contacts bigint) on commit drop;
   create temporary table dashboard_counts
     (workspace_id text, source_table text, rebuilt boolean, n bigint) on commit drop;
+  create temporary table dashboard_delta_workspaces (workspace_id text, last_day date) on commit drop;
+  create temporary table dashboard_contact_fast
+    (workspace_id text, campaign_key text, contact_email text, day date, previous_day date) on commit drop;
+  create temporary table dashboard_delta_probes
+    (workspace_id text, campaign_key text, contact_email text, day date, found_day date) on commit drop;
 end
 $$;
 comment on function public.dashboard_refresh_tables() is
@@ -614,7 +619,12 @@ begin
              (e.event_ts at time zone z.time_zone)::date, true
       from appended a
       join zones z on z.workspace_id = a.workspace_id
-      join public.email_events e on e.workspace_id = a.workspace_id and e.id between a.first_id and a.last_id and (a.ids is null or e.id = any(a.ids))
+      -- Each run as one range of the primary key (workspace_id, id). A subquery the planner cannot pull
+      -- up: joined directly, it took the workspace from the zones and scanned the whole workspace.
+      cross join lateral (
+        select e.* from public.email_events e
+        where e.workspace_id = a.workspace_id and e.id between a.first_id and a.last_id and (a.ids is null or e.id = any(a.ids))
+        offset 0) e
       left join pg_temp.dashboard_plan p on p.workspace_id = a.workspace_id
       left join dirty d on d.source_table = 'email_events' and d.workspace_id = a.workspace_id
                        and d.day = (e.event_ts at time zone z.time_zone)::date
@@ -638,7 +648,10 @@ begin
              u.cost_usd, u.tokens_in, u.tokens_out, true
       from appended a
       join zones z on z.workspace_id = a.workspace_id
-      join public.llm_usage u on u.workspace_id = a.workspace_id and u.id between a.first_id and a.last_id and (a.ids is null or u.id = any(a.ids))
+      cross join lateral (
+        select u.* from public.llm_usage u
+        where u.workspace_id = a.workspace_id and u.id between a.first_id and a.last_id and (a.ids is null or u.id = any(a.ids))
+        offset 0) u
       left join pg_temp.dashboard_plan p on p.workspace_id = a.workspace_id
       left join dirty d on d.source_table = 'llm_usage' and d.workspace_id = a.workspace_id
                        and d.day = (u.created_at at time zone z.time_zone)::date
@@ -778,10 +791,12 @@ security definer
 set search_path = ''
 set enable_hashjoin = off   -- a few thousand staged contact-days probe the state by its key
 set enable_mergejoin = off
+set enable_memoize = off    -- every probe is for another key: a cache only costs
 as $$
 declare
-  v_merged bigint;
-  v_added  bigint;
+  v_merged    bigint;
+  v_added     bigint;
+  v_workspace text;
 begin
   insert into pg_temp.dashboard_staged_contacts (workspace_id, campaign_key, contact_email, day, delta)
   select workspace_id, 'c' || campaign_name, contact_email, day, delta from pg_temp.dashboard_staged_email
@@ -844,19 +859,30 @@ begin
   analyze pg_temp.dashboard_staged_stats;
   v_merged := public.dashboard_merge_buckets('mv_daily_stats', 'dashboard_staged_stats', 'email_events');
 
-  -- The appended contact-days the per-contact state does not hold yet: each is one more contact on
-  -- that day in its scope.
-  insert into pg_temp.dashboard_contact_changes (workspace_id, campaign_key, contact_email, day, previous_day, change)
-  select n.workspace_id, n.campaign_key, n.contact_email, n.day, '-infinity', 1
-  from (
-    select s.workspace_id, s.campaign_key, s.contact_email, s.day from pg_temp.dashboard_staged_contacts s where s.delta
-    except
-    select t.workspace_id, t.campaign_key, t.contact_email, t.day
-    from pg_temp.dashboard_staged_contacts s
-    join public.dashboard_contact_days t
-      on t.workspace_id = s.workspace_id and t.campaign_key = s.campaign_key and t.contact_email = s.contact_email and t.day = s.day
-    where s.delta
-  ) n;
+  -- The appended contact-days, each looked up in the per-contact state with one index descent: the
+  -- contact's latest active day up to that day. The same day: nothing new. An earlier one (or none):
+  -- a new contact-day, one more contact on that day in its scope, whose previous active day is now
+  -- known. One workspace at a time (Citus routes each statement whole to the node holding it), in
+  -- the key's order (consecutive probes land on the same index pages). Each workspace's last active
+  -- day is noted first: appends after it (today's, mostly) have no next active day to repair.
+  for v_workspace in select distinct workspace_id from pg_temp.dashboard_staged_contacts where delta loop
+    insert into pg_temp.dashboard_delta_workspaces (workspace_id, last_day)
+    select v_workspace, max(t.day) from public.dashboard_contact_days t where t.workspace_id = v_workspace;
+    insert into pg_temp.dashboard_delta_probes (workspace_id, campaign_key, contact_email, day, found_day)
+    select s.workspace_id, s.campaign_key, s.contact_email, s.day, f.day
+    from (select s.workspace_id, s.campaign_key, s.contact_email, s.day
+          from pg_temp.dashboard_staged_contacts s
+          where s.delta and s.workspace_id = v_workspace
+          order by 1, 2, 3, 4
+          offset 0) s
+    left join lateral (
+      -- The key's columns only: an index-only scan.
+      select t.day from public.dashboard_contact_days t
+      where t.workspace_id = v_workspace and t.campaign_key = s.campaign_key and t.contact_email = s.contact_email and t.day <= s.day
+      order by t.day desc
+      limit 1) f on true;
+  end loop;
+  analyze pg_temp.dashboard_delta_probes;
 
   insert into pg_temp.dashboard_delta_stats
     (workspace_id, campaign_name, day, sends, opens, clicks, replies, bounces, opt_outs, unique_contacts,
@@ -882,8 +908,8 @@ begin
   ) e
   left join (
     select workspace_id, campaign_key, day, count(*) as contacts
-    from pg_temp.dashboard_contact_changes
-    where campaign_key <> ''
+    from pg_temp.dashboard_delta_probes
+    where campaign_key <> '' and found_day is distinct from day
     group by workspace_id, campaign_key, day
   ) c on c.workspace_id = e.workspace_id and c.campaign_key = 'c' || e.campaign_name and c.day = e.day
   left join (
@@ -916,7 +942,7 @@ begin
 end
 $$;
 comment on function public.dashboard_refresh_daily_stats() is
-  'Refresh step 3: mv_daily_stats recomputed for the recomputed and rebuilt buckets, appended rows added as deltas (unique contacts grow by the contact-days the state does not hold yet, which it lists for step 4); returns rows written.';
+  'Refresh step 3: mv_daily_stats recomputed for the recomputed and rebuilt buckets, appended rows added as deltas (unique contacts grow by the contact-days the state does not hold yet, found with their previous active day for step 4); returns rows written.';
 
 -- Step 4. The per-contact state and mv_daily_contacts. Rebuilt workspaces: every chain computed anew
 -- by one sort (hash of the contact first, so it compares integers, not text in the database's
@@ -932,11 +958,13 @@ security definer
 set search_path = ''
 set enable_hashjoin = off
 set enable_mergejoin = off
+set enable_memoize = off
 as $$
 declare
   v_rows      bigint := 0;   -- rows of mv_daily_contacts written (the state's own rows are not counted)
   v_written   bigint;
   v_workspace text;
+  v_last      date;
 begin
   -- Rebuilt workspaces. The joins here read whole workspaces: hash joins are right for them.
   if exists (select 1 from pg_temp.dashboard_rebuilt where source_table = 'email_events') then
@@ -971,9 +999,36 @@ begin
     perform pg_catalog.set_config('enable_hashjoin', 'off', true);
   end if;
 
+  -- Appended contact-days new to the state (step 3 found them, each with the contact's latest active
+  -- day before it). Most take a short path: a contact with one new day, in a workspace with no day
+  -- recomputed in this refresh, on or after the workspace's last active day. Its previous active day
+  -- is the one found and it has no next active day: one insert, no chain to repair.
+  -- (Temporary tables alone: sorts and hashes are fine here.)
+  perform pg_catalog.set_config('enable_hashjoin', 'on', true);
+  with new_days as (
+    select p.workspace_id, p.campaign_key, p.contact_email, p.day, coalesce(p.found_day, '-infinity') as found_day,
+           count(*) over (partition by p.workspace_id, p.campaign_key, p.contact_email) = 1
+             and p.day >= coalesce(w.last_day, '-infinity')
+             and w.workspace_id not in (select d.workspace_id from pg_temp.dashboard_dirty d where d.source_table = 'email_events' and not d.rebuilt)
+             as fast
+    from pg_temp.dashboard_delta_probes p
+    join pg_temp.dashboard_delta_workspaces w on w.workspace_id = p.workspace_id
+    where p.found_day is distinct from p.day
+  ), fast as (
+    insert into pg_temp.dashboard_contact_fast (workspace_id, campaign_key, contact_email, day, previous_day)
+    select workspace_id, campaign_key, contact_email, day, found_day from new_days where fast
+  )
+  -- The others join the general path below.
+  insert into pg_temp.dashboard_contact_changes (workspace_id, campaign_key, contact_email, day, previous_day, change)
+  select workspace_id, campaign_key, contact_email, day, '-infinity', 1 from new_days where not fast;
+  perform pg_catalog.set_config('enable_hashjoin', 'off', true);
+  insert into public.dashboard_contact_days (workspace_id, campaign_key, contact_email, day, previous_day)
+  select workspace_id, campaign_key, contact_email, day, previous_day
+  from pg_temp.dashboard_contact_fast
+  order by workspace_id, campaign_key, contact_email, day;
+
   -- Recomputed days: the difference between the contact-days they hold now (staged) and those
-  -- recorded (read day by day through the (workspace_id, day) index), in one grouping. The appended
-  -- contact-days new to the state are already listed (step 3).
+  -- recorded (read day by day through the (workspace_id, day) index), in one grouping.
   insert into pg_temp.dashboard_contact_changes (workspace_id, campaign_key, contact_email, day, previous_day, change)
   select workspace_id, campaign_key, contact_email, day, max(previous_day), case when bool_or(staged) then 1 else -1 end
   from (
@@ -995,11 +1050,13 @@ begin
   using pg_temp.dashboard_contact_changes c
   where c.change = -1 and t.workspace_id = c.workspace_id and t.campaign_key = c.campaign_key
     and t.contact_email = c.contact_email and t.day = c.day;
-  -- A new contact-day starts with no previous day; the next statement gives it its real one.
+  -- A new contact-day starts with no previous day; the next statement gives it its real one. In the
+  -- key's order: the index is filled page by page.
   insert into public.dashboard_contact_days (workspace_id, campaign_key, contact_email, day, previous_day)
   select workspace_id, campaign_key, contact_email, day, '-infinity'
   from pg_temp.dashboard_contact_changes
-  where change = 1;
+  where change = 1
+  order by workspace_id, campaign_key, contact_email, day;
   update pg_temp.dashboard_contact_changes set previous_day = '-infinity' where change = 1;
 
   -- The previous active day of every added day and of the next active day after any added or removed
@@ -1009,6 +1066,9 @@ begin
   -- workspace, over the same indexes.
   create index dashboard_contact_changes_workspace on pg_temp.dashboard_contact_changes (workspace_id);
   for v_workspace in select distinct workspace_id from pg_temp.dashboard_contact_changes loop
+    -- A changed day after the workspace's last active day has no next active day to repair (the common
+    -- case: today's appends), so no probe is spent looking for one.
+    select max(t.day) into v_last from public.dashboard_contact_days t where t.workspace_id = v_workspace;
     with targets as (
       select workspace_id, campaign_key, contact_email, day, '-infinity'::date as old_previous
       from pg_temp.dashboard_contact_changes where change = 1 and workspace_id = v_workspace
@@ -1021,7 +1081,7 @@ begin
           and t.contact_email = c.contact_email and t.day > c.day
         order by t.day
         limit 1) n
-      where c.workspace_id = v_workspace
+      where c.workspace_id = v_workspace and c.day < v_last
     ), recomputed as (
       select g.workspace_id, g.campaign_key, g.contact_email, g.day, g.old_previous, coalesce(p.day, '-infinity') as new_previous
       from targets g
@@ -1045,6 +1105,8 @@ begin
   insert into pg_temp.dashboard_contacts_delta
   select workspace_id, campaign_key, day, previous_day, sum(change)
   from (
+    select workspace_id, campaign_key, day, previous_day, 1 as change from pg_temp.dashboard_contact_fast
+    union all
     select workspace_id, campaign_key, day, previous_day, change from pg_temp.dashboard_contact_changes
     union all
     select workspace_id, campaign_key, day, old_previous, -1 from pg_temp.dashboard_contact_moves
@@ -1712,7 +1774,9 @@ begin
     -- appended rows of the workspace, on days not read whole below
     select e.contact_email, e.event_type, e.email_number, (e.event_ts at time zone p_time_zone)::date as day
     from public.dashboard_appends a
-    join public.email_events e on e.workspace_id = p_workspace_id and e.id between a.first_id and a.last_id and (a.ids is null or e.id = any(a.ids))
+    join public.email_events e on e.workspace_id = p_workspace_id
+      and (e.workspace_id, e.id) >= (p_workspace_id, a.first_id) and (e.workspace_id, e.id) <= (p_workspace_id, a.last_id)
+      and (a.ids is null or e.id = any(a.ids))
     where a.workspace_id = p_workspace_id and a.source_table = 'email_events'
       and (p_campaign is null or e.campaign_name = p_campaign)
       and e.event_ts >= v_starts and e.event_ts < v_ends
@@ -1814,7 +1878,9 @@ begin
     select (u.created_at at time zone p_time_zone)::date, u.provider, u.model, sum(u.cost_usd),
            sum(u.tokens_in)::bigint, sum(u.tokens_out)::bigint, count(*)
     from public.dashboard_appends a
-    join public.llm_usage u on u.workspace_id = p_workspace_id and u.id between a.first_id and a.last_id and (a.ids is null or u.id = any(a.ids))
+    join public.llm_usage u on u.workspace_id = p_workspace_id
+      and (u.workspace_id, u.id) >= (p_workspace_id, a.first_id) and (u.workspace_id, u.id) <= (p_workspace_id, a.last_id)
+      and (a.ids is null or u.id = any(a.ids))
     where a.workspace_id = p_workspace_id and a.source_table = 'llm_usage'
       and (p_campaign is null or u.campaign_name = p_campaign)
       and u.created_at >= v_starts and u.created_at < v_ends
@@ -2194,7 +2260,9 @@ begin
   with pending as materialized (
     select e.campaign_name, e.contact_email, e.event_type, (e.event_ts at time zone p_time_zone)::date as day
     from public.dashboard_appends a
-    join public.email_events e on e.workspace_id = p_workspace_id and e.id between a.first_id and a.last_id and (a.ids is null or e.id = any(a.ids))
+    join public.email_events e on e.workspace_id = p_workspace_id
+      and (e.workspace_id, e.id) >= (p_workspace_id, a.first_id) and (e.workspace_id, e.id) <= (p_workspace_id, a.last_id)
+      and (a.ids is null or e.id = any(a.ids))
     where a.workspace_id = p_workspace_id and a.source_table = 'email_events'
       and (p_campaign is null or e.campaign_name = p_campaign)
       and e.event_ts >= v_starts and e.event_ts < v_ends
@@ -2268,7 +2336,9 @@ begin
     union all
     select u.campaign_name, null, null, null, null, null, null, null, sum(u.cost_usd), count(*)
     from public.dashboard_appends a
-    join public.llm_usage u on u.workspace_id = p_workspace_id and u.id between a.first_id and a.last_id and (a.ids is null or u.id = any(a.ids))
+    join public.llm_usage u on u.workspace_id = p_workspace_id
+      and (u.workspace_id, u.id) >= (p_workspace_id, a.first_id) and (u.workspace_id, u.id) <= (p_workspace_id, a.last_id)
+      and (a.ids is null or u.id = any(a.ids))
     where a.workspace_id = p_workspace_id and a.source_table = 'llm_usage'
       and (p_campaign is null or u.campaign_name = p_campaign)
       and u.created_at >= v_starts and u.created_at < v_ends
