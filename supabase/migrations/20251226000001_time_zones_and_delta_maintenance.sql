@@ -128,12 +128,13 @@ left join (select workspace_id, sum(call_count) as n from public.mv_llm_cost gro
 -- instead of one heap page per row (rows of one workspace are spread over the tables, written bucket
 -- by bucket over time). It brings the daily answer back to the speed it had before buckets and
 -- comparisons arrived (measured side by side; README).
+-- (One subcommand per ALTER TABLE: Citus runs no other subcommand beside ADD CONSTRAINT.)
+alter table public.mv_daily_contacts drop constraint mv_daily_contacts_pkey;
 alter table public.mv_daily_contacts
-  drop constraint mv_daily_contacts_pkey,
   add constraint mv_daily_contacts_pkey primary key (workspace_id, campaign_key, day, previous_day) include (contacts);
 comment on index public.mv_daily_contacts_pkey is 'unique contacts of one scope over a day range (index-only); refresh updates by key';
+alter table public.mv_llm_cost drop constraint mv_llm_cost_pkey;
 alter table public.mv_llm_cost
-  drop constraint mv_llm_cost_pkey,
   add constraint mv_llm_cost_pkey primary key (workspace_id, day, campaign_key, provider, model)
     include (total_cost, total_tokens_in, total_tokens_out, call_count);
 comment on index public.mv_llm_cost_pkey is 'workspace LLM cost over a day range (index-only); refresh: rows of one bucket';
@@ -286,8 +287,11 @@ $$;
 comment on function public.dashboard_track_changes() is
   'Statement trigger on email_events and llm_usage: logs appended id runs (INSERT), the UTC hours of updated or deleted rows (UPDATE, DELETE), or the TRUNCATE, for refresh_dashboard_views().';
 
-drop function public.dashboard_log_email_changes();
-drop function public.dashboard_log_llm_changes();
+-- CASCADE for Citus only: it does not pass a DROP TRIGGER of a TRUNCATE trigger on to the shards,
+-- so the shards' copies of the old truncate triggers still name these functions (elsewhere the
+-- triggers are gone above and nothing else depends on them).
+drop function public.dashboard_log_email_changes() cascade;
+drop function public.dashboard_log_llm_changes() cascade;
 
 create trigger email_events_track_inserts after insert on public.email_events
   referencing new table as new_rows for each statement execute function public.dashboard_track_changes();
@@ -560,6 +564,20 @@ as $$
 declare
   v_rows    bigint;
   v_seqscan text := pg_catalog.current_setting('enable_seqscan');
+  -- The rows of an appended run: one range of the primary key (workspace_id, id). In a subquery the
+  -- planner cannot pull up: joined directly, it took the workspace from the zones and scanned the
+  -- whole workspace. Citus cannot plan that lateral subquery (OFFSET needs a merge step); there the
+  -- join form is sent to each shard with the runs, where the key range is used.
+  v_run     text := case
+    when exists (select 1 from pg_catalog.pg_extension where extname = 'citus') then
+      'join public.%1$I %2$s on %2$s.workspace_id = a.workspace_id and %2$s.id between a.first_id and a.last_id
+         and (a.ids is null or %2$s.id = any(a.ids))'
+    else
+      'cross join lateral (
+        select %2$s.* from public.%1$I %2$s
+        where %2$s.workspace_id = a.workspace_id and %2$s.id between a.first_id and a.last_id and (a.ids is null or %2$s.id = any(a.ids))
+        offset 0) %2$s'
+    end;
 begin
   -- One index range per recomputed day and per appended run, never a scan of a workspace: joined to
   -- lists made in the same statement, the planner cannot tell how few rows they are.
@@ -619,12 +637,7 @@ begin
              (e.event_ts at time zone z.time_zone)::date, true
       from appended a
       join zones z on z.workspace_id = a.workspace_id
-      -- Each run as one range of the primary key (workspace_id, id). A subquery the planner cannot pull
-      -- up: joined directly, it took the workspace from the zones and scanned the whole workspace.
-      cross join lateral (
-        select e.* from public.email_events e
-        where e.workspace_id = a.workspace_id and e.id between a.first_id and a.last_id and (a.ids is null or e.id = any(a.ids))
-        offset 0) e
+      %8$s
       left join pg_temp.dashboard_plan p on p.workspace_id = a.workspace_id
       left join dirty d on d.source_table = 'email_events' and d.workspace_id = a.workspace_id
                        and d.day = (e.event_ts at time zone z.time_zone)::date
@@ -648,10 +661,7 @@ begin
              u.cost_usd, u.tokens_in, u.tokens_out, true
       from appended a
       join zones z on z.workspace_id = a.workspace_id
-      cross join lateral (
-        select u.* from public.llm_usage u
-        where u.workspace_id = a.workspace_id and u.id between a.first_id and a.last_id and (a.ids is null or u.id = any(a.ids))
-        offset 0) u
+      %9$s
       left join pg_temp.dashboard_plan p on p.workspace_id = a.workspace_id
       left join dirty d on d.source_table = 'llm_usage' and d.workspace_id = a.workspace_id
                        and d.day = (u.created_at at time zone z.time_zone)::date
@@ -664,7 +674,8 @@ begin
     $capture$,
     p_email_all, p_llm_all, p_truncations,
     case when p_email_all then 'left join' else 'join' end, case when p_email_all then '' else 'and p.email_rebuild' end,
-    case when p_llm_all then 'left join' else 'join' end, case when p_llm_all then '' else 'and p.llm_rebuild' end)
+    case when p_llm_all then 'left join' else 'join' end, case when p_llm_all then '' else 'and p.llm_rebuild' end,
+    format(v_run, 'email_events', 'e'), format(v_run, 'llm_usage', 'u'))
   into v_rows;
   perform pg_catalog.set_config('enable_seqscan', v_seqscan, true);
 
@@ -1435,14 +1446,18 @@ comment on function public.dashboard_view_freshness(text) is
 -- workspace's zone now for live and raw. UTC for a workspace with neither a setting nor data.
 create function public.dashboard_answer_zone(p_workspace_id text, p_source text)
 returns text
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
+begin
+  -- PL/pgSQL, not SQL: Citus cannot plan a SQL function's parameters in a query of distributed tables.
+  return (
   select coalesce(case when p_source = 'mv' then (select s.time_zone from public.dashboard_workspace_state s where s.workspace_id = p_workspace_id) end,
                   (select st.time_zone from public.workspace_settings st where st.workspace_id = p_workspace_id),
-                  'UTC')
+                  'UTC'));
+end
 $$;
 comment on function public.dashboard_answer_zone(text, text) is
   'The IANA zone an answer of that source is cut in: the views'' zone for mv, the workspace''s zone now for live and raw (UTC by default).';
@@ -1459,20 +1474,24 @@ security definer            -- reads the workspace state and the change logs, wh
 set search_path = ''
 as $$
 declare
-  v_version bigint;
-  v_pending text;
+  v_version     bigint;
+  v_appends     text;
+  v_changes     text;
+  v_truncations bigint;
 begin
   select s.version into v_version from public.dashboard_workspace_state s where s.workspace_id = p_workspace_id;
   if p_source <> 'live' then
     return coalesce(v_version, 0);
   end if;
-  select concat_ws('|', v_version, public.dashboard_answer_zone(p_workspace_id, 'live'),
-                   (select count(*) || ':' || coalesce(max(a.id), 0) from public.dashboard_appends a where a.workspace_id = p_workspace_id),
-                   (select count(*) || ':' || coalesce(max(c.id), 0) from public.dashboard_change_log c where c.workspace_id = p_workspace_id),
-                   (select coalesce(max(t.id), 0) from public.dashboard_truncations t))
-    into v_pending;
+  -- One statement per table: on Citus each goes whole to the node holding the workspace, which
+  -- cannot run a function that reads distributed tables itself.
+  select count(*) || ':' || coalesce(max(a.id), 0) into v_appends from public.dashboard_appends a where a.workspace_id = p_workspace_id;
+  select count(*) || ':' || coalesce(max(c.id), 0) into v_changes from public.dashboard_change_log c where c.workspace_id = p_workspace_id;
+  select coalesce(max(t.id), 0) into v_truncations from public.dashboard_truncations t;
   -- 52 bits: the version reaches JavaScript as a number (exact below 2^53).
-  return pg_catalog.hashtextextended(v_pending, 0) & 4503599627370495;
+  return pg_catalog.hashtextextended(
+    concat_ws('|', v_version, public.dashboard_answer_zone(p_workspace_id, 'live'), v_appends, v_changes, v_truncations), 0)
+    & 4503599627370495;
 end
 $$;
 comment on function public.dashboard_data_version(text, text) is
@@ -1710,17 +1729,21 @@ comment on function public.dashboard_figures_raw(text, date, date, text, text, d
 -- days): what live answers read from raw rows whole. Appended rows are read as they are elsewhere.
 create function public.dashboard_recomputed_days(p_workspace_id text, p_source text, p_time_zone text, p_lo date, p_hi date)
 returns date[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
+begin
+  -- PL/pgSQL: see dashboard_answer_zone.
+  return (
   select coalesce(array_agg(distinct x.day order by x.day), '{}')
   from public.dashboard_change_log c
   cross join lateral (values (((c.utc_hour at time zone 'UTC') at time zone p_time_zone)::date),
                              ((((c.utc_hour + interval '59 minutes 59.999999 seconds') at time zone 'UTC') at time zone p_time_zone)::date)) x(day)
   where c.workspace_id = p_workspace_id and c.source_table = p_source and pg_catalog.isfinite(c.utc_hour)
-    and x.day between p_lo and p_hi
+    and x.day between p_lo and p_hi);
+end
 $$;
 comment on function public.dashboard_recomputed_days(text, text, text, date, date) is
   'The local days (in p_time_zone, from p_lo to p_hi) of one workspace and source table with updates or deletes not yet refreshed.';
@@ -2032,15 +2055,19 @@ comment on function public.dashboard_answer(text, date, date, text, text, text, 
 -- views were cut, or a raw table was truncated since the last refresh.
 create function public.dashboard_rebuild_pending(p_workspace_id text)
 returns boolean
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
+begin
+  -- PL/pgSQL: see dashboard_answer_zone.
+  return (
   select exists (select 1 from public.dashboard_truncations)
       or exists (select 1 from public.dashboard_workspace_state s
                  left join public.workspace_settings st on st.workspace_id = s.workspace_id
-                 where s.workspace_id = p_workspace_id and s.time_zone <> coalesce(st.time_zone, 'UTC'))
+                 where s.workspace_id = p_workspace_id and s.time_zone <> coalesce(st.time_zone, 'UTC')));
+end
 $$;
 comment on function public.dashboard_rebuild_pending(text) is
   'true when a workspace''s views are to be rebuilt by the next refresh (its zone changed, or a raw table was truncated): its live answers then read raw rows.';
@@ -2710,8 +2737,34 @@ comment on function public.dashboard_set_time_zone_for_member(uuid, text, text) 
   'dashboard_set_time_zone(...) for a signed-in admin of the workspace: {"error":"not_found"} for a non-member, {"error":"forbidden"} for a viewer.';
 
 -- ---------------------------------------------------------------------------------------------
--- 9. Privileges: only the server (service_role, or the owner) reaches any of this. Supabase's
---    default privileges would otherwise hand new tables and functions to anon and authenticated.
+-- 9. On Citus: the new tables distributed by workspace_id (co-located), the small shared ones
+--     replicated. Nothing happens here on a Postgres without Citus.
+-- ---------------------------------------------------------------------------------------------
+
+do $$
+declare
+  v_table text;
+begin
+  if not exists (select 1 from pg_catalog.pg_extension where extname = 'citus') then
+    return;
+  end if;
+  set local citus.multi_shard_modify_mode = 'sequential';
+  perform create_reference_table('public.workspace_settings');
+  -- dashboard_truncations lives on the coordinator (a Citus local table), where TRUNCATE's trigger
+  -- and the refresh run: as a reference table, its row written by the trigger while the shards are
+  -- truncated over several connections made any later join of a distributed and a reference table
+  -- in that transaction fail ("placements that were modified over multiple connections").
+  perform citus_add_local_table_to_metadata('public.dashboard_truncations');
+  foreach v_table in array array['dashboard_workspace_state', 'dashboard_appends', 'dashboard_change_log'] loop
+    perform create_distributed_table(format('public.%I', v_table), 'workspace_id', colocate_with => 'public.email_events');
+  end loop;
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- 10. Privileges: only the server (service_role, or the owner) reaches any of this. Supabase's
+--     default privileges would otherwise hand new tables and functions to anon and authenticated.
+--     After the Citus step, which makes a table anew (with those default privileges).
 -- ---------------------------------------------------------------------------------------------
 
 alter table public.workspace_settings        enable row level security;
@@ -2773,27 +2826,6 @@ grant execute on function
   public.dashboard_time_zones(), public.dashboard_workspace_time_zone(text), public.dashboard_set_time_zone(text, text),
   public.dashboard_set_time_zone_for_member(uuid, text, text), public.dashboard_workspace_time_zone_for_member(uuid, text)
   to service_role;
-
--- ---------------------------------------------------------------------------------------------
--- 10. On Citus: the new tables distributed by workspace_id (co-located), the small shared ones
---     replicated. Nothing happens here on a Postgres without Citus.
--- ---------------------------------------------------------------------------------------------
-
-do $$
-declare
-  v_table text;
-begin
-  if not exists (select 1 from pg_catalog.pg_extension where extname = 'citus') then
-    return;
-  end if;
-  set local citus.multi_shard_modify_mode = 'sequential';
-  perform create_reference_table('public.workspace_settings');
-  perform create_reference_table('public.dashboard_truncations');
-  foreach v_table in array array['dashboard_workspace_state', 'dashboard_appends', 'dashboard_change_log'] loop
-    perform create_distributed_table(format('public.%I', v_table), 'workspace_id', colocate_with => 'public.email_events');
-  end loop;
-end
-$$;
 
 -- ---------------------------------------------------------------------------------------------
 -- 11. The contract's version (see 20251223000001): answers gain time_zone, days are local, the

@@ -218,6 +218,13 @@ describe('the smaller edges', () => {
   it('writes into a table inheriting from a raw table are refused (the change tracking would not see them)', async () => {
     await client.query('begin');
     try {
+      const citus = (await client.query(`select exists (select 1 from pg_extension where extname = 'citus') as citus`)).rows[0].citus;
+      if (citus) {
+        // Citus refuses the child table itself: a distributed table has no local children.
+        await expect(client.query('create table email_events_archive () inherits (public.email_events)'))
+          .rejects.toThrow(/cannot inherit distributed tables/);
+        return;
+      }
       await client.query('create table email_events_archive () inherits (public.email_events)');
       await expect(client.query(`insert into email_events_archive (id, workspace_id, campaign_name, contact_email, event_type, event_ts)
         values (1, 'w', 'c', 'a@x', 'sent', now())`)).rejects.toThrow(/email_events_written_directly/);

@@ -80,7 +80,7 @@ const TABLES = {
 const BATCH = 20_000;
 
 /**
- * Copies the raw rows of workspaces starting with `prefix` from one database to the other, in
+ * Copies the raw rows (and zones) of workspaces starting with `prefix` from one database to the other, in
  * batches through this process. The generator stamps rows against now() and stops at its size,
  * so seeding each database separately would give them slightly different rows; a copy gives the
  * same ones, and the cluster's dashboard answers can be compared with the single node's.
@@ -106,6 +106,11 @@ export async function copyRawRows(from: pg.ClientBase, to: pg.ClientBase, prefix
       await from.query('rollback');
     }
   }
+  // The workspaces' zones: the same rows cut into days in another zone would give other answers.
+  const { rows: settings } = await from.query('select workspace_id, time_zone from public.workspace_settings where starts_with(workspace_id, $1)', [prefix]);
+  await to.query(`insert into public.workspace_settings (workspace_id, time_zone) select * from unnest($1::text[], $2::text[])
+    on conflict (workspace_id) do update set time_zone = excluded.time_zone`,
+    [settings.map((row) => row.workspace_id), settings.map((row) => row.time_zone)]);
   await to.query('vacuum (analyze) public.email_events, public.llm_usage');
   return { events: copied.email_events, llmCalls: copied.llm_usage };
 }
