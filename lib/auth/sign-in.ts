@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { env as currentEnv, type Env } from '../env';
 import { logEvent } from '../log';
 import { credentialsFromRequest } from './access';
-import { DEV_SESSION_URL, devSignInEnabled, sessionCookies, sessionProject, supabaseFor, type SessionProject } from './session';
+import {
+  DEV_SESSION_URL, devSignInEnabled, sessionCookieOptions, sessionCookies, sessionProject, supabaseFor, type SessionProject,
+} from './session';
 
 /** What /login shows after a redirect back (codes only: no message from elsewhere is echoed). */
 export const LOGIN_MESSAGES = {
@@ -130,7 +132,7 @@ export async function signOut(request: Request, env: Env = currentEnv()): Promis
   }
   // Whatever Supabase answered, this browser's session cookies go.
   for (const { name } of credentialsFromRequest(request).cookies.getAll()) {
-    if (name.startsWith('sb-') && !response.cookies.get(name)) response.cookies.set(name, '', { path: '/', maxAge: 0 });
+    if (name.startsWith('sb-') && !response.cookies.get(name)) response.cookies.set(name, '', { ...sessionCookieOptions(), maxAge: 0 });
   }
   return response;
 }
@@ -158,7 +160,7 @@ export async function devSignIn(request: Request, env: Env = currentEnv()): Prom
     .sign(new TextEncoder().encode(env.SUPABASE_JWT_SECRET));
   const response = seeOther(safeNext(new URL(request.url).searchParams.get('next')));
   for (const { name, value } of sessionCookies(DEV_SESSION_URL, token, expiresAt, { id: userId, email })) {
-    response.cookies.set(name, value, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: DEV_SESSION_SECONDS });
+    response.cookies.set(name, value, { ...sessionCookieOptions(), maxAge: DEV_SESSION_SECONDS });
   }
   return response;
 }

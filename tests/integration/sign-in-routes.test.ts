@@ -61,6 +61,8 @@ describe('/auth routes (Supabase Auth faked at its HTTP edge)', () => {
     const setCookie = response.headers.getSetCookie().join('\n');
     expect(setCookie).toMatch(/^sb-127-auth-token=base64-/);
     expect(setCookie).toMatch(/HttpOnly/i);
+    // Outside development the session (a 400-day refresh token) never travels over plain http.
+    expect(setCookie).toMatch(/; Secure/i);
     const cookie = cookieHeader(response);
     expect((await dashboard(cookie)).status).toBe(200);
     expect(gotrue.requests()).toContain('POST /auth/v1/token');
