@@ -5,8 +5,9 @@ import { LoginForm } from '@/components/LoginForm';
 import { authenticate } from '@/lib/auth/access';
 import { pageCredentials } from '@/lib/auth/next';
 import { devSignInEnabled, sessionProject } from '@/lib/auth/session';
-import { LOGIN_MESSAGES, safeNext, type LoginMessage } from '@/lib/auth/sign-in';
-import { env } from '@/lib/env';
+import { safeNext } from '@/lib/auth/redirect';
+import { LOGIN_MESSAGES, type LoginMessage } from '@/lib/auth/sign-in';
+import { env, siteOrigin } from '@/lib/env';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Sign in · Campaign analytics' };
@@ -20,7 +21,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const message = code && Object.hasOwn(LOGIN_MESSAGES, code) ? LOGIN_MESSAGES[code as LoginMessage] : null;
   const enabled = sessionProject(config) !== null;
   const devSignIn = devSignInEnabled(config);
-  const next = safeNext(params.next);
+  const next = safeNext(params.next, siteOrigin(config));
   return (
     <main className="page login">
       <h1>Campaign analytics</h1>

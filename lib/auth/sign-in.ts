@@ -3,9 +3,10 @@
 import { SignJWT } from 'jose';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { env as currentEnv, type Env } from '../env';
+import { env as currentEnv, siteOrigin, type Env } from '../env';
 import { logEvent } from '../log';
 import { credentialsFromRequest } from './access';
+import { safeNext } from './redirect';
 import {
   DEV_SESSION_URL, devSignInEnabled, sessionCookieOptions, sessionCookies, sessionProject, supabaseFor, type SessionProject,
 } from './session';
@@ -34,11 +35,6 @@ function seeOther(path: string): NextResponse {
   return new NextResponse(null, { status: 303, headers: { Location: path, 'Cache-Control': 'no-store' } });
 }
 
-/** The site's origin as the browser sees it (for links sent by email). */
-function siteOrigin(request: Request): string {
-  return request.headers.get('origin') ?? new URL(request.url).origin;
-}
-
 /** A Supabase client on the request's cookies that collects what it writes, for the redirect. */
 function clientFor(project: SessionProject, request: Request) {
   const written: CookieToSet[] = [];
@@ -53,11 +49,6 @@ function clientFor(project: SessionProject, request: Request) {
 }
 
 const toLogin = (message: LoginMessage): NextResponse => seeOther(`/login?message=${message}`);
-
-/** A same-site path to go back to after signing in (never another origin). */
-export function safeNext(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
-}
 
 export async function passwordSignIn(request: Request, env: Env = currentEnv()): Promise<Response> {
   const project = sessionProject(env);
@@ -74,7 +65,7 @@ export async function passwordSignIn(request: Request, env: Env = currentEnv()):
     logEvent(status >= 500 || status === 0 ? 'error' : 'info', 'sign_in_failed', { method: 'password', status, code: error.code });
     return toLogin(status >= 500 || status === 0 ? 'unavailable' : 'invalid-credentials');
   }
-  return redirect(safeNext(form?.get('next')));
+  return redirect(safeNext(form?.get('next'), siteOrigin(env)));
 }
 
 export async function sendMagicLink(request: Request, env: Env = currentEnv()): Promise<Response> {
@@ -84,8 +75,11 @@ export async function sendMagicLink(request: Request, env: Env = currentEnv()): 
   const email = emailSchema.safeParse(form?.get('email'));
   if (!email.success) return toLogin('invalid-email');
   const { supabase, redirect } = clientFor(project, request);
-  const confirm = new URL('/auth/confirm', siteOrigin(request));
-  confirm.searchParams.set('next', safeNext(form?.get('next')));
+  // The configured site, never the request's Origin or Host: a client chooses those, and the link
+  // would carry the victim's sign-in to the client's site.
+  const site = siteOrigin(env);
+  const confirm = new URL('/auth/confirm', site);
+  confirm.searchParams.set('next', safeNext(form?.get('next'), site));
   // Invite-only: a link signs in an existing user; it never creates one.
   const { error } = await supabase.auth.signInWithOtp({ email: email.data, options: { emailRedirectTo: confirm.href, shouldCreateUser: false } });
   if (error && (error.status ?? 0) >= 500) {
@@ -116,7 +110,7 @@ export async function confirmEmail(request: Request, env: Env = currentEnv()): P
     failed = Boolean((await supabase.auth.exchangeCodeForSession(code)).error);
   }
   if (failed) return toLogin('link-invalid');
-  return redirect(safeNext(params.get('next')));
+  return redirect(safeNext(params.get('next'), siteOrigin(env)));
 }
 
 export async function signOut(request: Request, env: Env = currentEnv()): Promise<Response> {
@@ -158,7 +152,7 @@ export async function devSignIn(request: Request, env: Env = currentEnv()): Prom
     .setIssuedAt()
     .setExpirationTime(expiresAt)
     .sign(new TextEncoder().encode(env.SUPABASE_JWT_SECRET));
-  const response = seeOther(safeNext(new URL(request.url).searchParams.get('next')));
+  const response = seeOther(safeNext(new URL(request.url).searchParams.get('next'), siteOrigin(env)));
   for (const { name, value } of sessionCookies(DEV_SESSION_URL, token, expiresAt, { id: userId, email })) {
     response.cookies.set(name, value, { ...sessionCookieOptions(), maxAge: DEV_SESSION_SECONDS });
   }
