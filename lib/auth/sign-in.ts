@@ -3,6 +3,7 @@
 import { SignJWT } from 'jose';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
+import { getStore } from '../db';
 import { env as currentEnv, siteOrigin, type Env } from '../env';
 import { logEvent } from '../log';
 import { credentialsFromRequest } from './access';
@@ -10,6 +11,7 @@ import { safeNext } from './redirect';
 import {
   DEV_SESSION_URL, devSignInEnabled, sessionCookieOptions, sessionCookies, sessionProject, supabaseFor, type SessionProject,
 } from './session';
+import { recordSignInAttempt, tooManyAttempts, type SignInAction } from './throttle';
 
 /** What /login shows after a redirect back (codes only: no message from elsewhere is echoed). */
 export const LOGIN_MESSAGES = {
@@ -50,6 +52,12 @@ function clientFor(project: SessionProject, request: Request) {
 
 const toLogin = (message: LoginMessage): NextResponse => seeOther(`/login?message=${message}`);
 
+/** Counts the attempt; a 429 when this client or address tried too often, else null (go on). */
+async function throttled(request: Request, env: Env, action: SignInAction, email: string | null): Promise<NextResponse | null> {
+  const verdict = await recordSignInAttempt(getStore(), request, env, action, email);
+  return verdict.allowed ? null : tooManyAttempts(request, verdict);
+}
+
 export async function passwordSignIn(request: Request, env: Env = currentEnv()): Promise<Response> {
   const project = sessionProject(env);
   if (!project) return toLogin('not-configured');
@@ -58,6 +66,8 @@ export async function passwordSignIn(request: Request, env: Env = currentEnv()):
   const password = form?.get('password');
   if (!email.success) return toLogin('invalid-email');
   if (typeof password !== 'string' || password === '') return toLogin('invalid-credentials');
+  const refused = await throttled(request, env, 'password', email.data);
+  if (refused) return refused;
   const { supabase, redirect } = clientFor(project, request);
   const { error } = await supabase.auth.signInWithPassword({ email: email.data, password });
   if (error) {
@@ -74,6 +84,8 @@ export async function sendMagicLink(request: Request, env: Env = currentEnv()): 
   const form = await request.formData().catch(() => null);
   const email = emailSchema.safeParse(form?.get('email'));
   if (!email.success) return toLogin('invalid-email');
+  const refused = await throttled(request, env, 'magic-link', email.data);
+  if (refused) return refused;
   const { supabase, redirect } = clientFor(project, request);
   // The configured site, never the request's Origin or Host: a client chooses those, and the link
   // would carry the victim's sign-in to the client's site.
@@ -103,6 +115,10 @@ export async function confirmEmail(request: Request, env: Env = currentEnv()): P
   const tokenHash = params.get('token_hash');
   const type = z.enum(otpTypes).safeParse(params.get('type'));
   const code = params.get('code');
+  if ((tokenHash && type.success) || code) {
+    const refused = await throttled(request, env, 'confirm', null);
+    if (refused) return refused;
+  }
   let failed = true;
   if (tokenHash && type.success) {
     failed = Boolean((await supabase.auth.verifyOtp({ token_hash: tokenHash, type: type.data })).error);
