@@ -282,6 +282,22 @@ describe('POST /api/dashboard/refresh ("Refresh now" on the page)', () => {
     expect(after).toBeGreaterThan(before);
   });
 
+  it('answers an admin with the figures of their own workspace only, never the refresh\'s global counts', async () => {
+    // Another tenant's writes, waiting for the refresh this admin runs.
+    await insertEvents(client, [{ workspace_id: wsOther, campaign_name: 'Launch', contact_email: 'z@x', event_type: 'sent', event_ts: '2025-04-02T11:00:00Z' }]);
+    let answer;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      answer = await callRoute<Record<string, unknown> & { freshness: Array<Record<string, unknown>> }>(refresh, refreshUrl(wsA), { method: 'POST', headers: bearer(await hs256Token({ sub: admin })) });
+      if (answer.status !== 409) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(answer?.status).toBe(200);
+    expect(Object.keys(answer?.body ?? {}).sort()).toEqual(['current_as_of', 'duration_ms', 'freshness', 'full', 'status', 'workspace_id']);
+    expect(answer?.body.workspace_id).toBe(wsA);
+    const own = await client.query('select view_name, pending_buckets from public.dashboard_view_freshness($1)', [wsA]);
+    expect(answer?.body.freshness.map((f) => ({ view_name: f.view_name, pending_buckets: f.pending_buckets }))).toEqual(own.rows);
+  });
+
   it('refuses a viewer (403), a non-member (404, as for a missing workspace) and a signed-out caller (401)', async () => {
     const post = async (ws: string, headers: Record<string, string>) => (await callRoute(refresh, refreshUrl(ws), { method: 'POST', headers })).status;
     expect(await post(wsA, bearer(await hs256Token({ sub: viewer })))).toBe(403);
