@@ -22,6 +22,7 @@ export const LOGIN_MESSAGES = {
   'not-configured': 'Sign-in is not configured on this server (SUPABASE_URL and SUPABASE_ANON_KEY).',
   unavailable: 'Sign-in is unavailable right now. Try again in a moment.',
   'signed-out': 'You are signed out.',
+  'mfa-required': 'This dashboard requires multi-factor authentication (MFA): your session did not complete it.',
 } as const;
 export type LoginMessage = keyof typeof LOGIN_MESSAGES;
 

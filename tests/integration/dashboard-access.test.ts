@@ -236,6 +236,43 @@ describe('dashboard access with ES256 tokens (the project\'s JWKS, served locall
     }
   });
 
+  it('answers 401 to a token another project issued (iss), even signed with a key this project publishes', async () => {
+    for (const iss of ['https://other-project.supabase.co/auth/v1', `${project.url}/auth/v2`, null]) {
+      const { status } = await callRoute(aggregate, url({ workspace_id: wsA }), { headers: bearer(await es256Token(key, { sub: viewer, iss })) });
+      expect(status, String(iss)).toBe(401);
+    }
+  });
+
+  it('checks iss on legacy HS256 tokens too when the project is known (SUPABASE_URL beside SUPABASE_JWT_SECRET)', async () => {
+    requireSignIn({ supabaseUrl: project.url, jwtSecret: TEST_JWT_SECRET, anonKey: TEST_ANON_KEY });
+    try {
+      const right = await callRoute(aggregate, url({ workspace_id: wsA }), { headers: bearer(await hs256Token({ sub: viewer })) });
+      expect(right.status).toBe(200);
+      const other = await callRoute(aggregate, url({ workspace_id: wsA }), { headers: bearer(await hs256Token({ sub: viewer, iss: 'https://other-project.supabase.co/auth/v1' })) });
+      expect(other.status).toBe(401);
+    } finally {
+      requireSignIn({ supabaseUrl: project.url, anonKey: TEST_ANON_KEY });
+    }
+  });
+
+  it('with DASHBOARD_REQUIRE_AAL2=1, refuses a token without MFA (aal1) with a clear 401, and accepts aal2', async () => {
+    process.env.DASHBOARD_REQUIRE_AAL2 = '1';
+    requireSignIn({ supabaseUrl: project.url, anonKey: TEST_ANON_KEY });
+    try {
+      for (const aal of ['aal1', undefined] as const) {
+        const { status, headers, body } = await callRoute<{ error: string }>(aggregate, url({ workspace_id: wsA }), { headers: bearer(await es256Token(key, { sub: viewer, aal })) });
+        expect(status, String(aal)).toBe(401);
+        expect(body.error).toMatch(/multi-factor/i);
+        expect(headers.get('www-authenticate')).toMatch(/insufficient_user_authentication/);
+      }
+      const mfa = await callRoute(aggregate, url({ workspace_id: wsA }), { headers: bearer(await es256Token(key, { sub: viewer, aal: 'aal2' })) });
+      expect(mfa.status).toBe(200);
+    } finally {
+      delete process.env.DASHBOARD_REQUIRE_AAL2;
+      requireSignIn({ supabaseUrl: project.url, anonKey: TEST_ANON_KEY });
+    }
+  });
+
   it('reads the Supabase Auth cookie session (@supabase/ssr format) when there is no Authorization header', async () => {
     const exp = Math.floor(Date.now() / 1000) + 3600;
     const token = await es256Token(key, { sub: viewer });
