@@ -27,6 +27,24 @@ comment on index public.sign_in_throttle_expires_at_idx is 'Serves the prune in 
 insert into public.sign_in_throttle (subject, action, window_start, attempts, expires_at)
 values ('*', 'prune', '-infinity', 0, 'infinity');
 
+-- One attempt of a subject: a new window when the last one has ended. Called by sign_in_attempt()
+-- only (as its owner), for the client and then the address.
+create function public.sign_in_throttle_count(p_subject text, p_action text, p_window interval, out attempts integer, out expires_at timestamptz)
+language sql
+volatile
+set search_path = ''
+as $$
+  insert into public.sign_in_throttle as t (subject, action, window_start, attempts, expires_at)
+  values (p_subject, p_action, now(), 1, now() + p_window)
+  on conflict (subject, action) do update
+    set window_start = case when t.expires_at <= now() then now() else t.window_start end,
+        attempts     = case when t.expires_at <= now() then 1 else least(t.attempts + 1, 1000000) end,
+        expires_at   = case when t.expires_at <= now() then now() + p_window else t.expires_at end
+  returning t.attempts, t.expires_at
+$$;
+comment on function public.sign_in_throttle_count(text, text, interval) is
+  'Counts one attempt of a subject (ip:… or email:…) for an action in fixed windows of p_window; answers the attempts in the current window and its end. Internal to sign_in_attempt().';
+
 create function public.sign_in_attempt(p_action text, p_client_ip text, p_email text)
 returns jsonb
 language plpgsql
@@ -65,25 +83,13 @@ begin
     delete from public.sign_in_throttle where expires_at <= now();
   end if;
 
-  -- Counts one attempt of a subject: a new window when the last one has ended.
-  insert into public.sign_in_throttle as t (subject, action, window_start, attempts, expires_at)
-  values (v_ip_subject, p_action, now(), 1, now() + v_window)
-  on conflict (subject, action) do update
-    set window_start = case when t.expires_at <= now() then now() else t.window_start end,
-        attempts     = case when t.expires_at <= now() then 1 else least(t.attempts + 1, 1000000) end,
-        expires_at   = case when t.expires_at <= now() then now() + v_window else t.expires_at end
-  returning t.attempts, t.expires_at into v_attempts, v_expires;
+  select c.attempts, c.expires_at into v_attempts, v_expires from public.sign_in_throttle_count(v_ip_subject, p_action, v_window) c;
   if v_attempts > v_ip_limit then
     v_limited_by := 'ip';
   elsif v_email_limit is not null and nullif(p_email, '') is not null then
     -- Counted only for a client still allowed: a throttled client cannot keep an address locked.
-    insert into public.sign_in_throttle as t (subject, action, window_start, attempts, expires_at)
-    values ('email:' || encode(pg_catalog.sha256(convert_to(lower(trim(p_email)), 'UTF8')), 'hex'), p_action, now(), 1, now() + v_window)
-    on conflict (subject, action) do update
-      set window_start = case when t.expires_at <= now() then now() else t.window_start end,
-          attempts     = case when t.expires_at <= now() then 1 else least(t.attempts + 1, 1000000) end,
-          expires_at   = case when t.expires_at <= now() then now() + v_window else t.expires_at end
-    returning t.attempts, t.expires_at into v_attempts, v_expires;
+    select c.attempts, c.expires_at into v_attempts, v_expires
+    from public.sign_in_throttle_count('email:' || encode(pg_catalog.sha256(convert_to(lower(trim(p_email)), 'UTF8')), 'hex'), p_action, v_window) c;
     if v_attempts > v_email_limit then
       v_limited_by := 'email';
     end if;
@@ -101,7 +107,7 @@ comment on function public.sign_in_attempt(text, text, text) is
 
 alter table public.sign_in_throttle enable row level security;
 revoke all on table public.sign_in_throttle from public, anon, authenticated;
-revoke all on function public.sign_in_attempt(text, text, text) from public, anon, authenticated;
+revoke all on function public.sign_in_throttle_count(text, text, interval), public.sign_in_attempt(text, text, text) from public, anon, authenticated;
 grant execute on function public.sign_in_attempt(text, text, text) to service_role;
 
 -- On Citus (see 20251221000001_citus_ready.sql), spread by the counted subject: each attempt writes
