@@ -63,6 +63,13 @@ async function expectEnforced(page: Page): Promise<void> {
   expect(await page.title()).not.toBe('pwned');
 }
 
+/** Fills the login page's password form (the caller submits it). */
+async function fillPasswordForm(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.locator('[data-testid=password-form] input[name=email]').fill(user.email);
+  await page.locator('[data-testid=password-form] input[name=password]').fill(user.password);
+}
+const submitPasswordForm = (page: Page) => page.locator('[data-testid=password-form] button[type=submit]').click();
+
 function cspConsole(page: Page): string[] {
   const lines: string[] = [];
   page.on('console', (message) => {
@@ -119,11 +126,10 @@ describe('the Content-Security-Policy in Chromium', () => {
     const page = await context.newPage();
     const consoleLines = cspConsole(page);
     await page.goto(`${base}/login`);
-    await page.locator('[data-testid=password-form] input[name=email]').fill(viewer.email);
-    await page.locator('[data-testid=password-form] input[name=password]').fill(viewer.password);
+    await fillPasswordForm(page, viewer);
     expect(await violations(page, consoleLines)).toEqual([]);
     await expectEnforced(page);
-    await page.locator('[data-testid=password-form] button[type=submit]').click();
+    await submitPasswordForm(page);
     await page.locator('[data-testid=dashboard][data-ready=true]').waitFor();
     // The violation above was on the login page; the dashboard it led to has none.
     expect(await violations(page, [])).toEqual([]);
@@ -134,13 +140,12 @@ describe('the Content-Security-Policy in Chromium', () => {
 describe('the login page in Chromium (fake GoTrue)', () => {
   it.each(['/\t/evil.com', '/%09/evil.com', '/\\evil.com', '//evil.com', 'https://evil.com'])('with next=%j, signing in lands on this site, not on evil.com', async (next) => {
     // The admin here, the viewer elsewhere: each address may try only so often (the throttle).
-    const viewer = inject('admin');
+    const admin = inject('admin');
     const context = await watchedContext({ clientIp: `192.0.2.${randomInt(1, 250)}` });
     const page = await context.newPage();
     await page.goto(`${base}/login?${new URLSearchParams({ next })}`);
-    await page.locator('[data-testid=password-form] input[name=email]').fill(viewer.email);
-    await page.locator('[data-testid=password-form] input[name=password]').fill(viewer.password);
-    await page.locator('[data-testid=password-form] button[type=submit]').click();
+    await fillPasswordForm(page, admin);
+    await submitPasswordForm(page);
     await expect.poll(() => new URL(page.url()).pathname, { timeout: 30_000 }).not.toBe('/login');
     await page.waitForLoadState();
     expect(new URL(page.url()).origin).toBe(base);
@@ -153,9 +158,8 @@ describe('the login page in Chromium (fake GoTrue)', () => {
     const context = await watchedContext({ clientIp: `192.0.2.${randomInt(1, 250)}` });
     const page = await context.newPage();
     await page.goto(`${base}/login`);
-    await page.locator('[data-testid=password-form] input[name=email]').fill(viewer.email);
-    await page.locator('[data-testid=password-form] input[name=password]').fill(viewer.password);
-    await page.locator('[data-testid=password-form] button[type=submit]').click();
+    await fillPasswordForm(page, viewer);
+    await submitPasswordForm(page);
     await page.locator('[data-testid=dashboard][data-ready=true]').waitFor();
     const session = (await context.cookies()).filter((cookie) => cookie.name.startsWith('sb-'));
     expect(session.length).toBeGreaterThan(0);
@@ -177,11 +181,10 @@ describe('the login page in Chromium (fake GoTrue)', () => {
     const page = await context.newPage();
     const consoleLines = cspConsole(page);
     await page.goto(`${base}/login`);
-    await page.locator('[data-testid=password-form] input[name=email]').fill(inject('viewer').email);
-    await page.locator('[data-testid=password-form] input[name=password]').fill(inject('viewer').password);
+    await fillPasswordForm(page, inject('viewer'));
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/auth/sign-in')),
-      page.locator('[data-testid=password-form] button[type=submit]').click(),
+      submitPasswordForm(page),
     ]);
     expect(response.status()).toBe(429);
     expect(Number(response.headers()['retry-after'])).toBeGreaterThan(0);
