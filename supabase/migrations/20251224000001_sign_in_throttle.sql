@@ -30,17 +30,24 @@ values ('*', 'prune', '-infinity', 0, 'infinity');
 -- One attempt of a subject: a new window when the last one has ended. Called by sign_in_attempt()
 -- only (as its owner), for the client and then the address.
 create function public.sign_in_throttle_count(p_subject text, p_action text, p_window interval, out attempts integer, out expires_at timestamptz)
-language sql
+language plpgsql
 volatile
 set search_path = ''
 as $$
+declare
+  -- Computed here and passed in as values: Citus accepts only immutable functions in ON CONFLICT's
+  -- DO UPDATE SET, and now() and timestamptz + interval are stable.
+  v_now timestamptz := now();
+  v_end timestamptz := now() + p_window;
+begin
   insert into public.sign_in_throttle as t (subject, action, window_start, attempts, expires_at)
-  values (p_subject, p_action, now(), 1, now() + p_window)
+  values (p_subject, p_action, v_now, 1, v_end)
   on conflict (subject, action) do update
-    set window_start = case when t.expires_at <= now() then now() else t.window_start end,
-        attempts     = case when t.expires_at <= now() then 1 else least(t.attempts + 1, 1000000) end,
-        expires_at   = case when t.expires_at <= now() then now() + p_window else t.expires_at end
-  returning t.attempts, t.expires_at
+    set window_start = case when t.expires_at <= v_now then v_now else t.window_start end,
+        attempts     = case when t.expires_at <= v_now then 1 else least(t.attempts + 1, 1000000) end,
+        expires_at   = case when t.expires_at <= v_now then v_end else t.expires_at end
+  returning t.attempts, t.expires_at into attempts, expires_at;
+end
 $$;
 comment on function public.sign_in_throttle_count(text, text, interval) is
   'Counts one attempt of a subject (ip:… or email:…) for an action in fixed windows of p_window; answers the attempts in the current window and its end. Internal to sign_in_attempt().';
