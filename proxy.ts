@@ -3,10 +3,17 @@
 // Auth cookie session alive by refreshing an expired access token with its refresh token, writing
 // the new cookies to both the request (for the page or route about to run) and the response (for
 // the browser). Access is decided by the routes and the page, never here.
+// It also gives the page a real 503 while the schema check (lib/db/schema-check.ts, shared with the
+// app in one process) knows the database is out of step with the app; a page cannot choose that
+// status. Nothing is asked of the database here while the schema is in step.
 import { NextResponse, type NextRequest } from 'next/server';
 import { sessionProject, supabaseFor } from '@/lib/auth/session';
+import { outOfStep } from '@/lib/db/schema-check';
+import { SchemaOutOfStepError } from '@/lib/db/schema-version';
 import { env, isDevelopmentServer, siteOrigin } from '@/lib/env';
+import { classifyFailure, logFailure } from '@/lib/http/failure';
 import { contentSecurityPolicy, newNonce, securityHeaders } from '@/lib/http/security-headers';
+import { unavailablePage } from '@/lib/http/unavailable-page';
 
 type CookieToSet = { name: string; value: string; options: Record<string, unknown> };
 
@@ -27,9 +34,20 @@ async function refreshSession(request: NextRequest): Promise<CookieToSet[]> {
 }
 
 export async function proxy(request: NextRequest) {
-  const refreshed = await refreshSession(request);
   const development = isDevelopmentServer();
-  const policy = contentSecurityPolicy(newNonce(), { development, https: siteOrigin(env()).startsWith('https:') });
+  const nonce = newNonce();
+  const policy = contentSecurityPolicy(nonce, { development, https: siteOrigin(env()).startsWith('https:') });
+  if (request.nextUrl.pathname === '/' && (request.method === 'GET' || request.method === 'HEAD')) {
+    const verdict = await outOfStep();
+    if (verdict) {
+      const failure = classifyFailure(new SchemaOutOfStepError(verdict));
+      logFailure(failure, 'GET /');
+      const page = unavailablePage(failure.message, nonce);
+      for (const [name, value] of Object.entries(securityHeaders(policy, { development }))) page.headers.set(name, value);
+      return page;
+    }
+  }
+  const refreshed = await refreshSession(request);
   // Next.js takes the nonce for its scripts from the request's copy of the policy.
   const forwarded = new Headers(request.headers);
   forwarded.set('Content-Security-Policy', policy);

@@ -1,12 +1,14 @@
 'use client';
-// An unexpected failure while rendering the page: say so plainly and offer to try again.
-import { ErrorBanner } from '@/components/ErrorBanner';
+// An unexpected failure while rendering the page (a bug: the expected ones, such as the database
+// down or out of step, are explained by the page itself). The digest is the reference of the server
+// log's unhandled_error line (instrumentation.ts); nothing else of the error reaches the browser.
+import { BugBanner } from '@/components/BugBanner';
 
-export default function PageError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function PageError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
     <main className="page">
       <h1>Campaign analytics</h1>
-      <ErrorBanner message="something went wrong on our side. The details are in the server log." onRetry={reset} />
+      <BugBanner digest={error.digest} onRetry={reset} />
     </main>
   );
 }

@@ -14,9 +14,8 @@ import { readWorkspaces } from '@/lib/dashboard/workspaces';
 import { campaignsQuery, resolveFilters } from '@/lib/dashboard/filters';
 import { pickLocale } from '@/lib/dashboard/locale';
 import { getStore } from '@/lib/db';
-import { isStoreUnavailableError } from '@/lib/db/store';
 import { env } from '@/lib/env';
-import { logEvent } from '@/lib/log';
+import { pageFailure } from '@/lib/http/page-failure';
 
 export const dynamic = 'force-dynamic';
 
@@ -36,9 +35,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   const reader = verdict;
   const account = <AccountBar email={reader.kind === 'user' ? reader.email : null} open={reader.kind === 'open'} />;
   const locale = pickLocale(requestHeaders.get('accept-language'));
-  const store = getStore();
   let initial: DashboardInitial;
   try {
+    const store = getStore();
     const workspaces = await readWorkspaces(store, reader);
     const { DASHBOARD_SOURCE, STALE_AFTER_SECONDS } = env();
     const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), DASHBOARD_SOURCE);
@@ -52,14 +51,16 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       if (campaigns.kind === 'data') initial.campaigns = campaigns.body;
     }
   } catch (error) {
-    if (!isStoreUnavailableError(error)) throw error;
-    logEvent('error', 'database_unavailable', { route: 'GET /', ...error.detail });
+    // The API's classes: the database unreachable or out of step with the app is explained here (the
+    // proxy answers 503 itself once the schema check knows), a workspace the reader may not see is a
+    // 404, and anything else goes to app/error.tsx.
+    const message = await pageFailure(error, 'GET /');
     return (
       <>
         {account}
         <main className="page">
           <h1>Campaign analytics</h1>
-          <ErrorBanner message={error.message} />
+          <ErrorBanner message={message} />
         </main>
       </>
     );

@@ -18,6 +18,8 @@ import nextEnv from '@next/env';
 import pg from 'pg';
 import { describeRefresh, refreshViews } from '../lib/admin/views';
 import { createPostgresStore } from '../lib/db/postgres';
+import { askSchema } from '../lib/db/schema-check';
+import { isOutOfStep, schemaMessage } from '../lib/db/schema-version';
 import type { DatabaseStore } from '../lib/db/store';
 import { isEnvError, isLoopbackHost, parseEnv } from '../lib/env';
 import { DEV_DATA_DIR, resolveDatabase, type ResolvedDatabase } from './lib/database';
@@ -118,6 +120,8 @@ async function main(): Promise<void> {
     ? 'DASHBOARD_AUTH=off: the dashboard is open to anyone who can reach it'
     : 'add a member: npm run members -- add <email-or-user-id> <workspace> [--role admin]');
 
+  await reportSchema(store);
+
   // The first refresh runs beside the web server's start-up rather than before it.
   void refreshAndReport(store);
   const timer = setInterval(() => void refreshAndReport(store), refreshEvery * 1000);
@@ -200,6 +204,25 @@ async function devSignIn(url: string, options: { writeMemberships: boolean }): P
     log(`signed in automatically as demo@example.com (user ${saved.userId}; development only). DATABASE_URL is not the embedded database: the demo user gets no workspace there; grant one with npm run members -- add ${saved.userId} <workspace>`);
   }
   return { SUPABASE_JWT_SECRET: saved.secret, DASHBOARD_DEV_SIGN_IN_USER: saved.userId };
+}
+
+/**
+ * Says first whether the database's schema is the one this app expects: a Supabase project (or a
+ * database migrated by another checkout) can be behind or ahead. The server starts either way and
+ * answers 503 with the same message while it is out of step.
+ */
+async function reportSchema(store: DatabaseStore): Promise<void> {
+  try {
+    const verdict = await askSchema(store);
+    if (isOutOfStep(verdict)) {
+      log(`${schemaMessage(verdict)} Until then the dashboard and its API answer 503 with this message.`);
+    } else {
+      const ahead = verdict.kind === 'ahead-compatible' ? `, ahead of this app (${verdict.app}) and compatible with it` : ', as this app expects';
+      log(`database schema: migration ${verdict.database?.version}${ahead}`);
+    }
+  } catch (error) {
+    log(`could not check the database schema: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function refreshAndReport(store: DatabaseStore): Promise<void> {

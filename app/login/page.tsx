@@ -1,21 +1,35 @@
 // /login: sign in with Supabase Auth (email + password, or a link by email). Under `npm run dev`, the
 // demo user's dev sign-in is offered too. Signed-in visitors go straight to the dashboard.
 import { redirect } from 'next/navigation';
+import { ErrorBanner } from '@/components/ErrorBanner';
 import { LoginForm } from '@/components/LoginForm';
-import { authenticate } from '@/lib/auth/access';
+import { authenticate, type Verdict } from '@/lib/auth/access';
 import { pageCredentials } from '@/lib/auth/next';
 import { devSignInEnabled, sessionProject } from '@/lib/auth/session';
 import { safeNext } from '@/lib/auth/redirect';
 import { LOGIN_MESSAGES, type LoginMessage } from '@/lib/auth/sign-in';
-import { env, siteOrigin } from '@/lib/env';
+import { env, siteOrigin, type Env } from '@/lib/env';
+import { pageFailure } from '@/lib/http/page-failure';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Sign in · Campaign analytics' };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const config = env();
-  const verdict = await authenticate(await pageCredentials(), config);
+  let config: Env;
+  let verdict: Verdict;
+  try {
+    config = env();
+    verdict = await authenticate(await pageCredentials(), config);
+  } catch (error) {
+    // The API's classes (a misconfigured server: 503's message); redirect() stays outside the try.
+    return (
+      <main className="page login">
+        <h1>Campaign analytics</h1>
+        <ErrorBanner message={await pageFailure(error, 'GET /login')} />
+      </main>
+    );
+  }
   if (verdict.kind === 'user' || verdict.kind === 'open') redirect('/');
   const code = typeof params.message === 'string' ? params.message : undefined;
   const message = code && Object.hasOwn(LOGIN_MESSAGES, code) ? LOGIN_MESSAGES[code as LoginMessage] : null;

@@ -3,6 +3,7 @@
 // start-up apply them; other commands check and say what to run).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { promisify } from 'node:util';
@@ -11,21 +12,45 @@ import { fileURLToPath } from 'node:url';
 const run = promisify(execFile);
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Runs `supabase migration up --db-url <url> --yes`; throws with the CLI's own output on failure. */
-export async function applyMigrations(databaseUrl: string): Promise<string> {
+/**
+ * Runs `supabase migration up --db-url <url> --yes`; throws with the CLI's own output on failure.
+ * `before`: only the migrations older than that version (a database deployed behind its app, for
+ * tests), applied by the same CLI from a project directory holding just those files.
+ */
+export async function applyMigrations(databaseUrl: string, options: { before?: string } = {}): Promise<string> {
   const url = withLocalSslDisabled(databaseUrl);
   const cli = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'supabase');
+  const workdir = options.before === undefined ? PROJECT_ROOT : projectWithMigrationsBefore(options.before);
   try {
     const { stdout, stderr } = await run(
       cli,
-      ['migration', 'up', '--db-url', url, '--yes', '--workdir', PROJECT_ROOT],
-      { cwd: PROJECT_ROOT, env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' }, timeout: 180_000 },
+      ['migration', 'up', '--db-url', url, '--yes', '--workdir', workdir],
+      { cwd: workdir, env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' }, timeout: 180_000 },
     );
     return `${stdout}${stderr}`;
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`supabase migration up failed:\n${failure.stderr || failure.stdout || failure.message}`);
+  } finally {
+    if (workdir !== PROJECT_ROOT) fs.rmSync(workdir, { recursive: true, force: true });
   }
+}
+
+/** A throwaway Supabase project directory with copies of the migrations older than `version`. */
+function projectWithMigrationsBefore(version: string): string {
+  if (!/^\d{14}$/.test(version)) throw new Error(`Not a migration version: ${version}`);
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-migrations-'));
+  const target = path.join(workdir, 'supabase', 'migrations');
+  fs.mkdirSync(target, { recursive: true });
+  for (const file of migrationFiles().filter((name) => migrationVersion(name) < version)) {
+    fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(target, file));
+  }
+  return workdir;
+}
+
+/** The version (timestamp) of a migration file name. */
+export function migrationVersion(file: string): string {
+  return file.split('_')[0] ?? '';
 }
 
 /** The CLI insists on TLS unless told otherwise; a server on this machine usually has none. */
@@ -36,7 +61,7 @@ function withLocalSslDisabled(databaseUrl: string): string {
   return url.toString();
 }
 
-const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'supabase', 'migrations');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'supabase', 'migrations');
 
 /** The migration files of this checkout, oldest first. */
 export function migrationFiles(): string[] {
@@ -54,7 +79,7 @@ async function pendingMigrations(client: pg.ClientBase): Promise<string[]> {
     const { rows } = await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations');
     for (const row of rows) applied.add(row.version);
   }
-  return migrationFiles().filter((file) => !applied.has(file.split('_')[0] ?? ''));
+  return migrationFiles().filter((file) => !applied.has(migrationVersion(file)));
 }
 
 /** Throws, naming the command to run, unless the database has every migration of this checkout. */

@@ -44,7 +44,8 @@ function buildIsFresh(): boolean {
     return latest;
   };
   const sources = ['app', 'components', 'lib'].filter((dir) => fs.existsSync(path.join(PROJECT_ROOT, dir)));
-  const configs = ['next.config.js', 'package.json', 'instrumentation.ts'].map((f) => fs.statSync(path.join(PROJECT_ROOT, f)).mtimeMs);
+  const configs = ['next.config.js', 'package.json', 'instrumentation.ts', 'instrumentation-node.ts', 'proxy.ts']
+    .map((f) => fs.statSync(path.join(PROJECT_ROOT, f)).mtimeMs);
   return Math.max(...sources.map(newest), ...configs) < built;
 }
 

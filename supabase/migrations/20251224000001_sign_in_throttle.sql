@@ -126,3 +126,14 @@ begin
   end if;
 end
 $$;
+
+-- The contract's version (see 20251223000001): this app calls sign_in_attempt(); an app of the
+-- previous version still works with this schema.
+create or replace function public.dashboard_schema_version()
+returns jsonb
+language sql
+immutable
+set search_path = ''
+as $$
+  select jsonb_build_object('version', '20251224000001', 'compatible_since', '20251222000001')
+$$;

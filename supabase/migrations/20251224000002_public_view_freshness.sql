@@ -29,3 +29,14 @@ comment on function public.dashboard_view_ages() is
 
 revoke all on function public.dashboard_view_ages() from public, anon, authenticated;
 grant execute on function public.dashboard_view_ages() to service_role;
+
+-- The contract's version (see 20251223000001): this app calls dashboard_view_ages(); an app of the
+-- previous version still works with this schema.
+create or replace function public.dashboard_schema_version()
+returns jsonb
+language sql
+immutable
+set search_path = ''
+as $$
+  select jsonb_build_object('version', '20251224000002', 'compatible_since', '20251222000001')
+$$;

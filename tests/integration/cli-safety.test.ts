@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../scripts/lib/migrate';
+import { APP_SCHEMA_VERSION } from '../../lib/db/schema-version';
+import { applyMigrations, migrationFiles, PROJECT_ROOT } from '../../scripts/lib/migrate';
 import { connect, databaseUrl } from '../support/db';
 
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
@@ -109,5 +110,26 @@ describe('migrations only through npm run migrate', () => {
     const seed = await run('seed.ts', ['--events', '200', '--days', '3', '--yes'], { DATABASE_URL: emptyUrl });
     expect(seed.code, seed.stderr).toBe(0);
     expect(seed.stderr).toContain('Refreshed views');
+  });
+});
+
+describe('npm run dev on a DATABASE_URL database behind the app', () => {
+  it('names the missing migration and `npm run migrate` before anything starts, and stops', async () => {
+    const admin = await connect();
+    const name = `cli_behind_${randomUUID().slice(0, 8)}`;
+    const url = new URL(databaseUrl());
+    url.pathname = `/${name}`;
+    await admin.query(`create database ${name}`);
+    try {
+      await applyMigrations(url.toString(), { before: APP_SCHEMA_VERSION });
+      const missing = migrationFiles().filter((file) => file >= APP_SCHEMA_VERSION);
+      const dev = await run('dev.ts', ['--port', '1'], { DATABASE_URL: url.toString() });
+      expect(dev.code).toBe(1);
+      expect(dev.stderr).toContain(`is missing ${missing.length} migration(s) (${missing.join(', ')}): run \`npm run migrate\` first`);
+      expect(dev.stdout).not.toContain('Next.js');
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
   });
 });

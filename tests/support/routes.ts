@@ -1,4 +1,7 @@
-// Calls route handlers in-process, the way Next.js does, and reads their JSON.
+// Calls route handlers in-process, the way Next.js does, and reads their JSON; lists the API's routes.
+import fs from 'node:fs';
+import path from 'node:path';
+
 export interface RouteAnswer<T = unknown> {
   status: number;
   headers: Headers;
@@ -13,4 +16,21 @@ export async function callRoute<T = unknown>(
   const response = await handler(new Request(new URL(url, 'http://localhost'), init));
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** Every method of every API route file (route.ts under app/api), as 'GET /api/dashboard/aggregate'. */
+export function apiRoutes(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === 'route.ts') {
+        const route = `/${path.relative(path.join(root, 'app'), dir).split(path.sep).join('/')}`;
+        for (const [, method] of fs.readFileSync(full, 'utf8').matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) found.push(`${method} ${route}`);
+      }
+    }
+  };
+  walk(path.join(root, 'app', 'api'));
+  return found.sort();
 }

@@ -3,6 +3,7 @@
 // errors with Retry, and an empty range.
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BugBanner } from '../../components/BugBanner';
 import { EmptyState } from '../../components/EmptyState';
 import { DayTooltip } from '../../components/DayTooltip';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -153,6 +154,17 @@ describe('ErrorBanner and EmptyState', () => {
     expect(screen.getByRole('alert').textContent).toContain('The database is unavailable.');
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(retry).toHaveBeenCalledOnce();
+  });
+
+  it('a bug shows no detail, only the digest that finds the server log\'s line, and retries', () => {
+    const retry = vi.fn();
+    render(<BugBanner digest="2451214209" onRetry={retry} />);
+    expect(screen.getByRole('alert').textContent).toBe('Could not load the dashboard: something went wrong on our side. The details are in the server log (reference 2451214209).Retry');
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(retry).toHaveBeenCalledOnce();
+    cleanup();
+    render(<BugBanner onRetry={retry} />);
+    expect(screen.getByRole('alert').textContent).not.toContain('reference');
   });
 
   it('offers the widest range with data', () => {

@@ -9,8 +9,10 @@ import * as store from '../../lib/db/store';
 
 async function secondCopies() {
   vi.resetModules();
-  const [httpErrors, db, env] = await Promise.all([import('../../lib/http/errors'), import('../../lib/db/store'), import('../../lib/env')]);
-  return { httpErrors, db, env };
+  const [httpErrors, db, env, schema] = await Promise.all([
+    import('../../lib/http/errors'), import('../../lib/db/store'), import('../../lib/env'), import('../../lib/db/schema-version'),
+  ]);
+  return { httpErrors, db, env, schema };
 }
 
 describe('errorResponse with errors from another copy of their module', () => {
@@ -26,6 +28,18 @@ describe('errorResponse with errors from another copy of their module', () => {
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('30');
     expect(await response.json()).toEqual({ error: 'The database is unavailable.' });
+  });
+
+  it('maps a SchemaOutOfStepError to 503 with Retry-After, the message and the versions', async () => {
+    const { schema } = await secondCopies();
+    const error = new schema.SchemaOutOfStepError({ kind: 'behind', app: '20251223000001', database: null, command: 'npm run migrate' });
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const response = mapper.errorResponse(error, 'GET /test');
+    expect(String(log.mock.calls[0]?.[0])).toContain('"event":"schema_out_of_step"');
+    log.mockRestore();
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('30');
+    expect(await response.json()).toMatchObject({ error: expect.stringMatching(/migration 20251223000001 is missing.*`npm run migrate`/), schema: { state: 'behind' } });
   });
 
   it('keeps an HttpError\'s status, body and headers', async () => {
