@@ -24,6 +24,11 @@ function checkEnvironment(): void {
         message: 'SUPABASE_ANON_KEY is not set: the /login page cannot sign anyone in; API calls with a Bearer token still work.',
       });
     }
+    if (env.DASHBOARD_AUTH === 'on' && env.NODE_ENV === 'production' && !env.VERCEL && env.CLIENT_IP_HEADER === 'x-forwarded-for') {
+      logEvent('info', 'sign_in_client_ip', {
+        message: 'Sign-in throttling reads the client IP from X-Forwarded-For. Outside Vercel that is only trustworthy behind a proxy that overwrites it; otherwise set CLIENT_IP_HEADER to the header your proxy sets (see the README, Access).',
+      });
+    }
   } catch (error) {
     if (isEnvError(error)) {
       console.error(`\n${error.message}\nSee .env.example and the README.\n`);

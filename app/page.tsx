@@ -23,6 +23,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   const [params, requestHeaders, credentials] = await Promise.all([searchParams, headers(), pageCredentials()]);
   const verdict = await authenticate(credentials);
   if (verdict.kind === 'anonymous' || verdict.kind === 'invalid') redirect(devSignInEnabled(env()) ? '/auth/dev-sign-in' : '/login');
+  if (verdict.kind === 'mfa-required') redirect('/login?message=mfa-required');
   if (verdict.kind === 'unavailable') {
     return (
       <main className="page">

@@ -9,10 +9,31 @@ const secret = (name: string) =>
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
+/** localhost, 127.x.x.x and ::1: this machine, where plain http cannot be overheard. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** The site's own address: a bare origin (scheme, host, port), as browsers send it in Origin. */
+const siteUrl = (name: string) =>
+  z.preprocess(emptyAsUndefined, z.url(`${name} must be the site's address, like https://dashboard.example.com`)
+    .refine((value) => {
+      const url = URL.canParse(value) ? new URL(value) : null;
+      return !url || (['http:', 'https:'].includes(url.protocol) && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash);
+    }, `${name} must be the site's origin only (https://host[:port], no path, query or credentials)`)
+    .optional());
+
 const schema = z
   .object({
     DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL').optional()),
-    SUPABASE_URL: z.preprocess(emptyAsUndefined, z.url('SUPABASE_URL must be a URL like https://<project>.supabase.co').optional()),
+    SUPABASE_URL: z.preprocess(emptyAsUndefined, z.url('SUPABASE_URL must be a URL like https://<project>.supabase.co')
+      // Passwords, tokens and the service role key travel to it: never in clear, but on this machine.
+      .refine((value) => {
+        const url = URL.canParse(value) ? new URL(value) : null;
+        return !url || url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+      },
+        'SUPABASE_URL must use https (http only for localhost / 127.0.0.1)')
+      .optional()),
     SUPABASE_SERVICE_ROLE_KEY: z.preprocess(emptyAsUndefined, z.string().min(20, 'SUPABASE_SERVICE_ROLE_KEY looks too short').optional()),
     MATERIALIZED_VIEWS_REFRESH_TOKEN: z.preprocess(emptyAsUndefined, secret('MATERIALIZED_VIEWS_REFRESH_TOKEN').optional()),
     CRON_SECRET: z.preprocess(emptyAsUndefined, secret('CRON_SECRET').optional()),
@@ -26,7 +47,21 @@ const schema = z
     // Set by `npm run dev` only (with a per-.data HS256 secret in SUPABASE_JWT_SECRET): /auth/dev-sign-in
     // signs this user in. A production build never serves it.
     DASHBOARD_DEV_SIGN_IN_USER: z.preprocess(emptyAsUndefined, z.uuid('DASHBOARD_DEV_SIGN_IN_USER must be a user id (uuid)').optional()),
+    // The issuer Supabase Auth writes in `iss`; `${SUPABASE_URL}/auth/v1` unless the project says otherwise.
+    SUPABASE_JWT_ISSUER: z.preprocess(emptyAsUndefined, z.url('SUPABASE_JWT_ISSUER must be a URL like https://<project>.supabase.co/auth/v1').optional()),
+    // 1: only sessions that passed multi-factor authentication (aal2) read the dashboard.
+    DASHBOARD_REQUIRE_AAL2: z.preprocess(emptyAsUndefined, z.enum(['0', '1'], 'DASHBOARD_REQUIRE_AAL2 must be 1 or 0').default('0').transform((value) => value === '1')),
+    // The site's own origin: sign-in links point at it and cookie-authenticated POSTs must come from
+    // it. Required in production; never taken from a request's Origin or Host, which clients choose.
+    SITE_URL: siteUrl('SITE_URL'),
+    NEXT_PUBLIC_SITE_URL: siteUrl('NEXT_PUBLIC_SITE_URL'),
+    // The request header that carries the client's IP, set (overwritten, not appended to) by the
+    // platform in front of the server: Vercel sets x-forwarded-for. Sign-in throttling keys on it.
+    CLIENT_IP_HEADER: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9-]+$/, 'CLIENT_IP_HEADER must be a header name, like x-forwarded-for or cf-connecting-ip')
+      .default('x-forwarded-for').transform((value) => value.toLowerCase())),
     NODE_ENV: z.string().optional(),
+    // Set by Vercel on its deployments ("1"): there X-Forwarded-For is the platform's, not the client's.
+    VERCEL: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     // SUPABASE_URL with DATABASE_URL and no service role key: Supabase Auth for sign-in, data read directly.
@@ -43,7 +78,13 @@ const schema = z
         message: 'Set DATABASE_URL, or SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY (`npm run dev` sets DATABASE_URL for its embedded Postgres)',
       });
     }
-    if (env.NODE_ENV === 'production') productionAuthIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+    if (env.SITE_URL && env.NEXT_PUBLIC_SITE_URL && new URL(env.SITE_URL).origin !== new URL(env.NEXT_PUBLIC_SITE_URL).origin) {
+      ctx.addIssue({ code: 'custom', path: ['NEXT_PUBLIC_SITE_URL'], message: 'NEXT_PUBLIC_SITE_URL and SITE_URL name different sites; set one' });
+    }
+    if (env.NODE_ENV === 'production') {
+      productionAuthIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+      productionSiteIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+    }
   });
 
 export type Env = z.infer<typeof schema>;
@@ -68,6 +109,33 @@ function productionAuthIssues(env: Omit<Env, 'NODE_ENV'>): Array<{ path: string[
     issues.push({ path: ['SUPABASE_ANON_KEY'], message: 'SUPABASE_ANON_KEY (the anon or publishable key) is required for the sign-in page when SUPABASE_URL is set' });
   }
   return issues;
+}
+
+/** Production serves one known site, over https (plain http only on this machine, as the tests do). */
+function productionSiteIssues(env: Pick<Env, 'SITE_URL' | 'NEXT_PUBLIC_SITE_URL'>): Array<{ path: string[]; message: string }> {
+  const configured = env.SITE_URL ?? env.NEXT_PUBLIC_SITE_URL;
+  if (!configured) {
+    return [{ path: ['SITE_URL'], message: 'SITE_URL (or NEXT_PUBLIC_SITE_URL) is required in production: the site\'s address, like https://dashboard.example.com; sign-in links and the same-origin check use it' }];
+  }
+  const url = new URL(configured);
+  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+    return [{ path: [env.SITE_URL ? 'SITE_URL' : 'NEXT_PUBLIC_SITE_URL'], message: 'the site\'s address must use https in production (session cookies are Secure)' }];
+  }
+  return [];
+}
+
+/** Outside production, with no site configured: what `next dev` serves by default. */
+const DEVELOPMENT_SITE = 'http://localhost:3000';
+
+/** The site's own origin (https://host[:port]): configured, or the development default. */
+export function siteOrigin(env: Pick<Env, 'SITE_URL' | 'NEXT_PUBLIC_SITE_URL'>): string {
+  return new URL(env.SITE_URL ?? env.NEXT_PUBLIC_SITE_URL ?? DEVELOPMENT_SITE).origin;
+}
+
+/** Supabase's `iss` for this project's tokens, when a project is known. */
+export function tokenIssuer(env: Pick<Env, 'SUPABASE_URL' | 'SUPABASE_JWT_ISSUER'>): string | undefined {
+  if (env.SUPABASE_JWT_ISSUER) return env.SUPABASE_JWT_ISSUER.replace(/\/+$/, '');
+  return env.SUPABASE_URL ? new URL('/auth/v1', env.SUPABASE_URL).href : undefined;
 }
 
 export class EnvError extends Error {

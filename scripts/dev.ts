@@ -5,7 +5,10 @@
 // refreshes the views every 5 minutes, as the Vercel cron does in production.
 // Sign-in: with Supabase Auth configured (SUPABASE_URL / SUPABASE_JWT_SECRET) it is the real one;
 // otherwise the launcher signs you in as a demo user, admin of the demo workspaces, through a
-// development-only route (/auth/dev-sign-in) that a production build never serves.
+// development-only route (/auth/dev-sign-in) that a production build never serves. That route hands
+// an admin session to whoever asks, so the server listens on 127.0.0.1 only unless told otherwise
+// (--host, which turns the dev sign-in off), and the demo memberships are written into the embedded
+// database only, never into a DATABASE_URL one.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +21,7 @@ import { createPostgresStore } from '../lib/db/postgres';
 import { askSchema } from '../lib/db/schema-check';
 import { isOutOfStep, schemaMessage } from '../lib/db/schema-version';
 import type { DatabaseStore } from '../lib/db/store';
-import { isEnvError, parseEnv } from '../lib/env';
+import { isEnvError, isLoopbackHost, parseEnv } from '../lib/env';
 import { DEV_DATA_DIR, resolveDatabase, type ResolvedDatabase } from './lib/database';
 import { DEMO_WORKSPACES, seedDemoData } from './lib/demo-data';
 import { addMember } from './lib/members';
@@ -28,18 +31,23 @@ import { REFRESH_EVERY_SECONDS } from '../lib/freshness';
 
 const HELP = `Usage: npm run dev -- [options]
 
-Starts the dashboard at http://localhost:<port>.
+Starts the dashboard at http://localhost:<port>, reachable from this machine only (127.0.0.1).
   no DATABASE_URL / SUPABASE_*   embedded PostgreSQL in .data/, demo data loaded on first start
   DATABASE_URL                   that Postgres (after npm run migrate; no demo data: run npm run seed)
   SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY   that Supabase project (run supabase db push first)
 Variables may be set in .env.local.
 
 Sign-in: with SUPABASE_URL or SUPABASE_JWT_SECRET set, through Supabase Auth; otherwise you are
-signed in as a demo user (admin of the demo workspaces) by a development-only route.
+signed in as a demo user by a development-only route (on 127.0.0.1 only; on the embedded database
+it is an admin of the demo workspaces, on a DATABASE_URL one it gets no workspace: add it with
+npm run members).
 Add members: npm run members -- add <email-or-user-id> <workspace> [--role admin]
 
 Options:
   --port N          port of the web server (default 3000)
+  --host ADDRESS    listen on ADDRESS instead of 127.0.0.1 (0.0.0.0: every interface). Other machines
+                    can then reach the server, so the dev sign-in is off; set SITE_URL to the address
+                    they use
   --events N        demo events loaded on first start of the embedded database (default 200000)
   --no-seed         don't load demo data
   --refresh-every S seconds between view refreshes (default ${REFRESH_EVERY_SECONDS}, as the production cron)
@@ -47,10 +55,14 @@ Options:
 
 const log = (line: string) => console.log(`[dev] ${line}`);
 
+/** Where `next dev` listens unless --host says otherwise. */
+const LOOPBACK = '127.0.0.1';
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '3000' },
+      host: { type: 'string', default: LOOPBACK },
       events: { type: 'string', default: '200000' },
       'no-seed': { type: 'boolean', default: false },
       'refresh-every': { type: 'string', default: String(REFRESH_EVERY_SECONDS) },
@@ -65,13 +77,21 @@ async function main(): Promise<void> {
   const refreshEvery = Number(values['refresh-every']);
   if (!Number.isSafeInteger(events) || events < 0) throw new Error(`--events must be a whole number (got "${values.events}")`);
   if (!Number.isFinite(refreshEvery) || refreshEvery < 5) throw new Error('--refresh-every must be at least 5 seconds');
+  const port = values.port ?? '3000';
+  const host = values.host ?? LOOPBACK;
+  if (!/^\d{1,5}$/.test(port)) throw new Error(`--port must be a port number (got "${port}")`);
+  const onlyThisMachine = isLoopbackHost(host);
 
   nextEnv.loadEnvConfig(PROJECT_ROOT, true, { info: () => {}, error: console.error });
   process.env.NEXT_TELEMETRY_DISABLED = '1';
 
   let database: ResolvedDatabase | undefined;
   let store: DatabaseStore & { close?: () => Promise<void> };
+  // Sign-in links and the same-origin check need the site's address; the launcher knows it.
   const childEnv: Record<string, string> = {};
+  if (!process.env.SITE_URL && !process.env.NEXT_PUBLIC_SITE_URL) {
+    childEnv.SITE_URL = `http://${onlyThisMachine || host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
+  }
 
   // SUPABASE_URL beside DATABASE_URL (and no service role key) is Supabase Auth with direct reads.
   if ((process.env.SUPABASE_URL && !process.env.DATABASE_URL) || process.env.SUPABASE_SERVICE_ROLE_KEY) {
@@ -90,7 +110,10 @@ async function main(): Promise<void> {
     if (embedded && !values['no-seed']) await seedOnce(database.url, events);
     store = createPostgresStore({ connectionString: database.url, max: 2 });
     childEnv.DATABASE_URL = database.url;
-    if (!process.env.SUPABASE_URL && !process.env.SUPABASE_JWT_SECRET && process.env.DASHBOARD_AUTH !== 'off') Object.assign(childEnv, await devSignIn(database.url));
+    if (!process.env.SUPABASE_URL && !process.env.SUPABASE_JWT_SECRET && process.env.DASHBOARD_AUTH !== 'off') {
+      if (onlyThisMachine) Object.assign(childEnv, await devSignIn(database.url, { writeMemberships: !database.external }));
+      else log(`--host ${host}: the dev sign-in is off (it would hand an admin session to anyone who can reach this port); set SUPABASE_URL for real sign-in, or DASHBOARD_AUTH=off on a private network`);
+    }
     parseEnv({ ...process.env, ...childEnv });
   }
   log(process.env.DASHBOARD_AUTH === 'off'
@@ -103,7 +126,10 @@ async function main(): Promise<void> {
   void refreshAndReport(store);
   const timer = setInterval(() => void refreshAndReport(store), refreshEvery * 1000);
 
-  const next: ChildProcess = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'next'), ['dev', '-p', values.port ?? '3000'], {
+  log(onlyThisMachine
+    ? `listening on http://127.0.0.1:${port} (only this machine can reach it; --host 0.0.0.0 opens it to the network)`
+    : `listening on ${host} port ${port}: other machines can reach it (site address ${childEnv.SITE_URL ?? process.env.SITE_URL ?? process.env.NEXT_PUBLIC_SITE_URL})`);
+  const next: ChildProcess = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'next'), ['dev', '-p', port, '-H', host], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...childEnv },
     stdio: 'inherit',
@@ -149,9 +175,11 @@ async function seedOnce(url: string, events: number): Promise<void> {
 
 /**
  * The dev sign-in: a demo user and an HS256 secret made once per .data directory, the user made an
- * admin of the demo workspaces. The secret signs only this machine's dev sessions.
+ * admin of the demo workspaces of the embedded database. The secret signs only this machine's dev
+ * sessions. A DATABASE_URL database is someone else's: nothing is written into it, so the demo user
+ * sees only what its owner grants (npm run members).
  */
-async function devSignIn(url: string): Promise<Record<string, string>> {
+async function devSignIn(url: string, options: { writeMemberships: boolean }): Promise<Record<string, string>> {
   const file = path.join(DEV_DATA_DIR, '..', 'dev-auth.json');
   let saved: { secret: string; userId: string };
   if (fs.existsSync(file)) {
@@ -161,16 +189,20 @@ async function devSignIn(url: string): Promise<Record<string, string>> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
   }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (const workspace of DEMO_WORKSPACES) await addMember(client, saved.userId, workspace, 'admin');
-  } catch (error) {
-    log(`could not add the demo user to the demo workspaces: ${error instanceof Error ? error.message : String(error)}`);
-  } finally {
-    await client.end();
+  if (options.writeMemberships) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      for (const workspace of DEMO_WORKSPACES) await addMember(client, saved.userId, workspace, 'admin');
+    } catch (error) {
+      log(`could not add the demo user to the demo workspaces: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await client.end();
+    }
+    log(`signed in automatically as demo@example.com (user ${saved.userId}, admin of ${DEMO_WORKSPACES.join(', ')}; development only)`);
+  } else {
+    log(`signed in automatically as demo@example.com (user ${saved.userId}; development only). DATABASE_URL is not the embedded database: the demo user gets no workspace there; grant one with npm run members -- add ${saved.userId} <workspace>`);
   }
-  log(`signed in automatically as demo@example.com (user ${saved.userId}, admin of ${DEMO_WORKSPACES.join(', ')}; development only)`);
   return { SUPABASE_JWT_SECRET: saved.secret, DASHBOARD_DEV_SIGN_IN_USER: saved.userId };
 }
 

@@ -6,7 +6,7 @@ import { assertMigrated } from './lib/migrate';
 import { addMember, listMembers, MemberError, removeMember, type Role } from './lib/members';
 
 const HELP = `Usage:
-  npm run members -- add <email-or-user-id> <workspace> [--role viewer|admin]
+  npm run members -- add <email-or-user-id> <workspace> [--role viewer|admin] [--unconfirmed]
   npm run members -- remove <email-or-user-id> <workspace>
   npm run members -- list [workspace]
 
@@ -14,13 +14,18 @@ Grants a Supabase Auth user access to a workspace's dashboard (a row in workspac
 viewer (the default) reads the dashboard; admin also may use source=raw and "Refresh now".
 On Supabase, name the user by email (they must exist in Authentication → Users) or id; on a plain
 Postgres, which has no auth.users, by user id (the sub claim of their access tokens).
+A user whose email is not confirmed yet is refused (anyone can sign up with another's address);
+--unconfirmed adds them anyway, when you know the account is theirs.
 Uses DATABASE_URL, or the embedded dev database under .data/ (migrations applied first).
 Exit codes: 0 done, 2 usage error, 1 failed (e.g. no such user).`;
 
 runCommand('members', HELP, async () => {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { role: { type: 'string', default: 'viewer' }, help: { type: 'boolean', default: false } } });
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { role: { type: 'string', default: 'viewer' }, unconfirmed: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
@@ -45,7 +50,7 @@ runCommand('members', HELP, async () => {
     await assertMigrated(database.url, database.description);
     return await withClient(database, async (client) => {
       if (command === 'add') {
-        const user = await addMember(client, who, workspace, role);
+        const user = await addMember(client, who, workspace, role, { unconfirmed: values.unconfirmed });
         console.log(`${user.created ? 'Added' : 'Updated'} ${user.email ?? user.id} (${user.id}) as ${role} of ${workspace}.`);
       } else if (command === 'remove') {
         const removed = await removeMember(client, who, workspace);

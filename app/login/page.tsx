@@ -6,8 +6,9 @@ import { LoginForm } from '@/components/LoginForm';
 import { authenticate, type Verdict } from '@/lib/auth/access';
 import { pageCredentials } from '@/lib/auth/next';
 import { devSignInEnabled, sessionProject } from '@/lib/auth/session';
-import { LOGIN_MESSAGES, safeNext, type LoginMessage } from '@/lib/auth/sign-in';
-import { env, type Env } from '@/lib/env';
+import { safeNext } from '@/lib/auth/redirect';
+import { LOGIN_MESSAGES, type LoginMessage } from '@/lib/auth/sign-in';
+import { env, siteOrigin, type Env } from '@/lib/env';
 import { pageFailure } from '@/lib/http/page-failure';
 
 export const dynamic = 'force-dynamic';
@@ -34,7 +35,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const message = code && Object.hasOwn(LOGIN_MESSAGES, code) ? LOGIN_MESSAGES[code as LoginMessage] : null;
   const enabled = sessionProject(config) !== null;
   const devSignIn = devSignInEnabled(config);
-  const next = safeNext(params.next);
+  const next = safeNext(params.next, siteOrigin(config));
   return (
     <main className="page login">
       <h1>Campaign analytics</h1>

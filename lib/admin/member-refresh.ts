@@ -6,6 +6,7 @@ import { workspaceIdSchema } from '../dashboard/query';
 import { badRequest } from '../http/errors';
 import { logEvent } from '../log';
 import { refreshNow, type RefreshOutcome } from './refresh-service';
+import { workspaceViewFreshness, type ViewFreshness } from './views';
 
 export type WorkspaceRole = 'viewer' | 'admin';
 
@@ -28,9 +29,22 @@ export function parseRefreshTarget(url: string): string {
   return workspaceId.data;
 }
 
+/**
+ * What an admin is told: that the views are current, and their own workspace's figures. Not what the
+ * refresh did over every tenant (buckets, rows changed): that would show how much the others wrote.
+ */
+export interface MemberRefreshAnswer {
+  status: 'refreshed';
+  full: boolean;
+  current_as_of: string;
+  duration_ms: number;
+  workspace_id: string;
+  freshness: ViewFreshness[];
+}
+
 /** What the page's "Refresh now" did, or why a signed-in reader may not. */
 export type MemberRefreshOutcome =
-  | RefreshOutcome
+  | RefreshOutcome<MemberRefreshAnswer>
   /** Open mode (DASHBOARD_AUTH=off): there is no member to check; use the token endpoint. */
   | { kind: 'needs-sign-in' }
   | { kind: 'not-member' }
@@ -45,5 +59,11 @@ export async function refreshAsWorkspaceAdmin(store: DatabaseStore, reader: Read
     return { kind: 'not-admin' };
   }
   logEvent('info', 'views_refresh_requested', { via: 'workspace-admin', user_id: reader.userId, workspace_id: workspaceId });
-  return refreshNow(store, 'workspace-admin');
+  const outcome = await refreshNow(store, 'workspace-admin');
+  if (outcome.kind === 'busy') return outcome;
+  const { status, full, current_as_of, duration_ms } = outcome.answer;
+  return {
+    kind: 'refreshed',
+    answer: { status, full, current_as_of, duration_ms, workspace_id: workspaceId, freshness: await workspaceViewFreshness(store, workspaceId) },
+  };
 }

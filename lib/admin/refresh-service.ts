@@ -3,30 +3,48 @@
 import type { DatabaseStore } from '../db/store';
 import { logEvent } from '../log';
 import type { SecretVia } from './auth';
-import { refreshViews, viewFreshness, type RefreshResult, type ViewFreshness } from './views';
+import { refreshViews, viewAges, viewFreshness, type RefreshResult, type ViewAge, type ViewFreshness } from './views';
 
 /** The spec's budget for one refresh. */
 export const REFRESH_BUDGET_MS = 2_000;
-export interface FreshnessReport {
+export interface FreshnessReport<View extends ViewAge = ViewAge> {
   stale: boolean;
   stale_after_seconds: number;
-  views: Array<ViewFreshness & { stale: boolean }>;
+  views: Array<View & { stale: boolean }>;
 }
 
-export async function freshnessReport(store: DatabaseStore, staleAfterSeconds: number): Promise<FreshnessReport> {
-  const views = (await viewFreshness(store)).map((view) => ({
-    ...view,
-    stale: view.age_seconds === null || view.age_seconds > staleAfterSeconds,
-  }));
+function report<View extends ViewAge>(rows: View[], staleAfterSeconds: number): FreshnessReport<View> {
+  const views = rows.map((view) => ({ ...view, stale: view.age_seconds === null || view.age_seconds > staleAfterSeconds }));
   return { stale: views.some((view) => view.stale), stale_after_seconds: staleAfterSeconds, views };
 }
 
-export type RefreshAnswer = Omit<Extract<RefreshResult, { status: 'refreshed' }>, 'started_at' | 'finished_at'> & {
-  freshness: ViewFreshness[];
-};
+/** For operators (npm run freshness): with every tenant's pending buckets. */
+export async function freshnessReport(store: DatabaseStore, staleAfterSeconds: number): Promise<FreshnessReport<ViewFreshness>> {
+  return report(await viewFreshness(store), staleAfterSeconds);
+}
 
-export type RefreshOutcome = { kind: 'refreshed'; answer: RefreshAnswer } | { kind: 'busy'; reason: string };
+/**
+ * For anyone (GET /api/admin/refresh-views without credentials): ages only. No tenant's activity
+ * shows, and the change log is not read, so anonymous calls cost a few index reads.
+ */
+export async function publicFreshnessReport(store: DatabaseStore, staleAfterSeconds: number): Promise<FreshnessReport> {
+  return report(await viewAges(store), staleAfterSeconds);
+}
+
+export type RefreshDone = Omit<Extract<RefreshResult, { status: 'refreshed' }>, 'started_at' | 'finished_at'>;
+
+/** What a refresh did, or that another one was running; `answer` is what the caller is told. */
+export type RefreshOutcome<Answer = RefreshDone> = { kind: 'refreshed'; answer: Answer } | { kind: 'busy'; reason: string };
 export type RefreshVia = SecretVia | 'workspace-admin';
+
+/** The operator's answer (refresh token, cron): what the refresh did over every tenant, and the global freshness. */
+export type OperatorRefreshAnswer = RefreshDone & { freshness: ViewFreshness[] };
+
+export async function refreshForOperator(store: DatabaseStore, via: SecretVia): Promise<RefreshOutcome<OperatorRefreshAnswer>> {
+  const outcome = await refreshNow(store, via);
+  if (outcome.kind === 'busy') return outcome;
+  return { kind: 'refreshed', answer: { ...outcome.answer, freshness: await viewFreshness(store) } };
+}
 
 /** Runs the refresh; `busy` when another one holds the lock (nothing was done). */
 export async function refreshNow(store: DatabaseStore, via: RefreshVia): Promise<RefreshOutcome> {
@@ -53,7 +71,6 @@ export async function refreshNow(store: DatabaseStore, via: RefreshVia): Promise
     views: result.views,
     ...(slow ? { warning: `refresh took over the ${REFRESH_BUDGET_MS} ms budget` } : {}),
   });
-  const freshness = await viewFreshness(store);
   const { started_at: _started, finished_at: _finished, ...done } = result;
-  return { kind: 'refreshed', answer: { ...done, freshness } };
+  return { kind: 'refreshed', answer: done };
 }

@@ -1,19 +1,31 @@
 // Refreshing the dashboard's views and reporting how fresh they are: thin typed wrappers over the
-// SQL functions refresh_dashboard_views(p_full) and get_view_freshness().
+// SQL functions refresh_dashboard_views(p_full), get_view_freshness() (every tenant's pending
+// buckets: operators only), dashboard_view_freshness(p_workspace_id) (one tenant's) and
+// dashboard_view_ages() (no per-tenant figure: anyone).
 import { z } from 'zod';
 import type { DatabaseStore } from '../db/store';
 
 // Both null when a view has no refresh on record, so it reads as stale, never as "0 seconds old":
 // z.coerce would turn null into 1970, and get_view_freshness() answers greatest(0, null) = 0.
+const viewAgeFields = {
+  view_name: z.string(),
+  last_refreshed: z.null().or(z.coerce.date().transform((date) => date.toISOString())),
+  age_seconds: z.null().or(z.coerce.number().int()),
+};
+const neverRefreshedIsAgeless = <T extends { last_refreshed: string | null; age_seconds: number | null }>(view: T): T =>
+  (view.last_refreshed === null ? { ...view, age_seconds: null } : view);
+
+/** The spec's freshness row: when a view's data is current as of, and how old that is. */
+export const viewAgeSchema = z.object(viewAgeFields).transform(neverRefreshedIsAgeless);
+export type ViewAge = z.infer<typeof viewAgeSchema>;
+
 export const viewFreshnessSchema = z
   .object({
-    view_name: z.string(),
-    last_refreshed: z.null().or(z.coerce.date().transform((date) => date.toISOString())),
-    age_seconds: z.null().or(z.coerce.number().int()),
+    ...viewAgeFields,
     /** (workspace, day) buckets written since the last refresh, waiting for the next one. */
     pending_buckets: z.coerce.number().int().nonnegative(),
   })
-  .transform((view) => (view.last_refreshed === null ? { ...view, age_seconds: null } : view));
+  .transform(neverRefreshedIsAgeless);
 export type ViewFreshness = z.infer<typeof viewFreshnessSchema>;
 
 export const refreshResultSchema = z.discriminatedUnion('status', [
@@ -52,9 +64,19 @@ export async function refreshViews(store: DatabaseStore, options: { full?: boole
   return refreshResultSchema.parse(await store.callValue('refresh_dashboard_views', { p_full: options.full ?? false }));
 }
 
-/** One row per materialized view with its last refresh time and age in seconds. */
+/** One row per view with its last refresh time, age in seconds, and every tenant's pending buckets (operators). */
 export async function viewFreshness(store: DatabaseStore): Promise<ViewFreshness[]> {
   return z.array(viewFreshnessSchema).parse(await store.callRows('get_view_freshness'));
+}
+
+/** The same, with the pending buckets of one workspace only (what its members may see). */
+export async function workspaceViewFreshness(store: DatabaseStore, workspaceId: string): Promise<ViewFreshness[]> {
+  return z.array(viewFreshnessSchema).parse(await store.callRows('dashboard_view_freshness', { p_workspace_id: workspaceId }));
+}
+
+/** Last refresh time and age per view, without reading the change log: what anyone may see. */
+export async function viewAges(store: DatabaseStore): Promise<ViewAge[]> {
+  return z.array(viewAgeSchema).parse(await store.callRows('dashboard_view_ages'));
 }
 
 /** One line for logs: what a refresh did. */

@@ -3,7 +3,7 @@
 // verified locally. Membership of a workspace is not decided here: the SQL functions check it in
 // the same round trip as the read (see supabase/migrations/*_workspace_members.sql).
 import { parseCookieHeader } from '@supabase/ssr';
-import { env as currentEnv, type Env } from '../env';
+import { env as currentEnv, tokenIssuer, type Env } from '../env';
 import { HttpError } from '../http/errors';
 import { logEvent } from '../log';
 import { devSessionProject, sessionAccessToken, sessionProject, type CookieJar } from './session';
@@ -21,6 +21,8 @@ export type Verdict =
   | { kind: 'user'; userId: string; email: string | null }
   /** No credentials at all. */
   | { kind: 'anonymous' }
+  /** A valid token without multi-factor authentication, where DASHBOARD_REQUIRE_AAL2=1 asks for it. */
+  | { kind: 'mfa-required'; email: string | null }
   /** Credentials that do not verify: forged, expired, wrong audience, malformed, wrong scheme. */
   | { kind: 'invalid'; reason: string }
   /** Credentials we cannot check now (no way to verify configured, signing keys unreachable). */
@@ -41,9 +43,10 @@ export async function authenticate(credentials: Credentials, env: Env = currentE
     token = project ? await sessionAccessToken(project, credentials.cookies).catch(() => null) : null;
   }
   if (!token) return { kind: 'anonymous' };
-  const check = await verifyAccessToken(token, { supabaseUrl: env.SUPABASE_URL, jwtSecret: env.SUPABASE_JWT_SECRET });
+  const check = await verifyAccessToken(token, { supabaseUrl: env.SUPABASE_URL, jwtSecret: env.SUPABASE_JWT_SECRET, issuer: tokenIssuer(env) });
   switch (check.outcome) {
     case 'valid':
+      if (env.DASHBOARD_REQUIRE_AAL2 && check.aal !== 'aal2') return { kind: 'mfa-required', email: check.email };
       return { kind: 'user', userId: check.userId, email: check.email };
     case 'invalid':
       return { kind: 'invalid', reason: check.reason };
@@ -56,10 +59,19 @@ export async function authenticate(credentials: Credentials, env: Env = currentE
   }
 }
 
+export const MFA_REQUIRED_MESSAGE = 'This dashboard requires multi-factor authentication (aal2): sign in again and complete the MFA challenge.';
+
 /** The reader of an allowed verdict; otherwise the error the routes answer with (401, or 503). */
 export function readerOrThrow(verdict: Verdict): Reader {
   if (verdict.kind === 'open' || verdict.kind === 'user') return verdict;
   if (verdict.kind === 'unavailable') throw new HttpError(503, verdict.message, {}, { 'Retry-After': '30' });
+  if (verdict.kind === 'mfa-required') {
+    // RFC 9470 (OAuth step-up): the token is valid but its authentication is too weak.
+    throw new HttpError(401, MFA_REQUIRED_MESSAGE, {}, {
+      'WWW-Authenticate': 'Bearer error="insufficient_user_authentication", error_description="multi-factor authentication (aal2) required"',
+      'Cache-Control': 'no-store',
+    });
+  }
   if (verdict.kind === 'invalid') logEvent('warn', 'auth_rejected', { reason: verdict.reason });
   throw new HttpError(401, verdict.kind === 'anonymous' ? 'Sign in first.' : 'The access token is invalid or expired.', {},
     { 'WWW-Authenticate': verdict.kind === 'anonymous' ? 'Bearer' : 'Bearer error="invalid_token"', 'Cache-Control': 'no-store' });

@@ -37,14 +37,22 @@ export function devSignInEnabled(env: Env): boolean {
   return isDevelopmentServer() && Boolean(env.DASHBOARD_DEV_SIGN_IN_USER && env.SUPABASE_JWT_SECRET) && !env.SUPABASE_URL;
 }
 
+/**
+ * How every session cookie is written (Supabase's, the dev sign-in's, their deletion). Only the server
+ * reads the session (there is no browser client), so page scripts never see it; outside development
+ * it never travels over plain http (it holds a refresh token that lives up to 400 days).
+ */
+export function sessionCookieOptions() {
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure: !isDevelopmentServer() } as const;
+}
+
 export function supabaseFor(project: SessionProject, jar: CookieJar): SupabaseClient {
   return createServerClient(project.url, project.key, {
     cookies: {
       getAll: () => jar.getAll(),
       setAll: (cookies) => jar.setAll?.(cookies),
     },
-    // Only the server reads the session (no browser client): keep it out of reach of page scripts.
-    cookieOptions: { httpOnly: true, sameSite: 'lax', path: '/' },
+    cookieOptions: sessionCookieOptions(),
     auth: { autoRefreshToken: false, detectSessionInUrl: false },
     // Auth only. Node 20 has no global WebSocket, which supabase-js checks for at creation.
     realtime: { transport: RealtimeUnused as unknown as RealtimeTransport },

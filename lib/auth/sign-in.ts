@@ -3,10 +3,15 @@
 import { SignJWT } from 'jose';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { env as currentEnv, type Env } from '../env';
+import { getStore } from '../db';
+import { env as currentEnv, siteOrigin, type Env } from '../env';
 import { logEvent } from '../log';
 import { credentialsFromRequest } from './access';
-import { DEV_SESSION_URL, devSignInEnabled, sessionCookies, sessionProject, supabaseFor, type SessionProject } from './session';
+import { safeNext } from './redirect';
+import {
+  DEV_SESSION_URL, devSignInEnabled, sessionCookieOptions, sessionCookies, sessionProject, supabaseFor, type SessionProject,
+} from './session';
+import { recordSignInAttempt, tooManyAttempts, type SignInAction } from './throttle';
 
 /** What /login shows after a redirect back (codes only: no message from elsewhere is echoed). */
 export const LOGIN_MESSAGES = {
@@ -17,6 +22,7 @@ export const LOGIN_MESSAGES = {
   'not-configured': 'Sign-in is not configured on this server (SUPABASE_URL and SUPABASE_ANON_KEY).',
   unavailable: 'Sign-in is unavailable right now. Try again in a moment.',
   'signed-out': 'You are signed out.',
+  'mfa-required': 'This dashboard requires multi-factor authentication (MFA): your session did not complete it.',
 } as const;
 export type LoginMessage = keyof typeof LOGIN_MESSAGES;
 
@@ -30,11 +36,6 @@ type CookieToSet = { name: string; value: string; options: Record<string, unknow
  */
 function seeOther(path: string): NextResponse {
   return new NextResponse(null, { status: 303, headers: { Location: path, 'Cache-Control': 'no-store' } });
-}
-
-/** The site's origin as the browser sees it (for links sent by email). */
-function siteOrigin(request: Request): string {
-  return request.headers.get('origin') ?? new URL(request.url).origin;
 }
 
 /** A Supabase client on the request's cookies that collects what it writes, for the redirect. */
@@ -52,9 +53,10 @@ function clientFor(project: SessionProject, request: Request) {
 
 const toLogin = (message: LoginMessage): NextResponse => seeOther(`/login?message=${message}`);
 
-/** A same-site path to go back to after signing in (never another origin). */
-export function safeNext(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+/** Counts the attempt; a 429 when this client or address tried too often, else null (go on). */
+async function throttled(request: Request, env: Env, action: SignInAction, email: string | null): Promise<NextResponse | null> {
+  const verdict = await recordSignInAttempt(getStore(), request, env, action, email);
+  return verdict.allowed ? null : tooManyAttempts(request, verdict);
 }
 
 export async function passwordSignIn(request: Request, env: Env = currentEnv()): Promise<Response> {
@@ -65,6 +67,8 @@ export async function passwordSignIn(request: Request, env: Env = currentEnv()):
   const password = form?.get('password');
   if (!email.success) return toLogin('invalid-email');
   if (typeof password !== 'string' || password === '') return toLogin('invalid-credentials');
+  const refused = await throttled(request, env, 'password', email.data);
+  if (refused) return refused;
   const { supabase, redirect } = clientFor(project, request);
   const { error } = await supabase.auth.signInWithPassword({ email: email.data, password });
   if (error) {
@@ -72,7 +76,7 @@ export async function passwordSignIn(request: Request, env: Env = currentEnv()):
     logEvent(status >= 500 || status === 0 ? 'error' : 'info', 'sign_in_failed', { method: 'password', status, code: error.code });
     return toLogin(status >= 500 || status === 0 ? 'unavailable' : 'invalid-credentials');
   }
-  return redirect(safeNext(form?.get('next')));
+  return redirect(safeNext(form?.get('next'), siteOrigin(env)));
 }
 
 export async function sendMagicLink(request: Request, env: Env = currentEnv()): Promise<Response> {
@@ -81,9 +85,14 @@ export async function sendMagicLink(request: Request, env: Env = currentEnv()): 
   const form = await request.formData().catch(() => null);
   const email = emailSchema.safeParse(form?.get('email'));
   if (!email.success) return toLogin('invalid-email');
+  const refused = await throttled(request, env, 'magic-link', email.data);
+  if (refused) return refused;
   const { supabase, redirect } = clientFor(project, request);
-  const confirm = new URL('/auth/confirm', siteOrigin(request));
-  confirm.searchParams.set('next', safeNext(form?.get('next')));
+  // The configured site, never the request's Origin or Host: a client chooses those, and the link
+  // would carry the victim's sign-in to the client's site.
+  const site = siteOrigin(env);
+  const confirm = new URL('/auth/confirm', site);
+  confirm.searchParams.set('next', safeNext(form?.get('next'), site));
   // Invite-only: a link signs in an existing user; it never creates one.
   const { error } = await supabase.auth.signInWithOtp({ email: email.data, options: { emailRedirectTo: confirm.href, shouldCreateUser: false } });
   if (error && (error.status ?? 0) >= 500) {
@@ -107,6 +116,10 @@ export async function confirmEmail(request: Request, env: Env = currentEnv()): P
   const tokenHash = params.get('token_hash');
   const type = z.enum(otpTypes).safeParse(params.get('type'));
   const code = params.get('code');
+  if ((tokenHash && type.success) || code) {
+    const refused = await throttled(request, env, 'confirm', null);
+    if (refused) return refused;
+  }
   let failed = true;
   if (tokenHash && type.success) {
     failed = Boolean((await supabase.auth.verifyOtp({ token_hash: tokenHash, type: type.data })).error);
@@ -114,7 +127,7 @@ export async function confirmEmail(request: Request, env: Env = currentEnv()): P
     failed = Boolean((await supabase.auth.exchangeCodeForSession(code)).error);
   }
   if (failed) return toLogin('link-invalid');
-  return redirect(safeNext(params.get('next')));
+  return redirect(safeNext(params.get('next'), siteOrigin(env)));
 }
 
 export async function signOut(request: Request, env: Env = currentEnv()): Promise<Response> {
@@ -130,7 +143,7 @@ export async function signOut(request: Request, env: Env = currentEnv()): Promis
   }
   // Whatever Supabase answered, this browser's session cookies go.
   for (const { name } of credentialsFromRequest(request).cookies.getAll()) {
-    if (name.startsWith('sb-') && !response.cookies.get(name)) response.cookies.set(name, '', { path: '/', maxAge: 0 });
+    if (name.startsWith('sb-') && !response.cookies.get(name)) response.cookies.set(name, '', { ...sessionCookieOptions(), maxAge: 0 });
   }
   return response;
 }
@@ -156,9 +169,9 @@ export async function devSignIn(request: Request, env: Env = currentEnv()): Prom
     .setIssuedAt()
     .setExpirationTime(expiresAt)
     .sign(new TextEncoder().encode(env.SUPABASE_JWT_SECRET));
-  const response = seeOther(safeNext(new URL(request.url).searchParams.get('next')));
+  const response = seeOther(safeNext(new URL(request.url).searchParams.get('next'), siteOrigin(env)));
   for (const { name, value } of sessionCookies(DEV_SESSION_URL, token, expiresAt, { id: userId, email })) {
-    response.cookies.set(name, value, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: DEV_SESSION_SECONDS });
+    response.cookies.set(name, value, { ...sessionCookieOptions(), maxAge: DEV_SESSION_SECONDS });
   }
   return response;
 }

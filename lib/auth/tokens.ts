@@ -1,6 +1,8 @@
 // Verifies Supabase Auth access tokens locally, without a round trip to Supabase: asymmetric tokens
 // (ES256/RS256) against the project's signing keys (JWKS, fetched once and cached by jose), legacy
-// HS256 tokens against the project's shared JWT secret. Claims used: sub (uuid), exp, aud.
+// HS256 tokens against the project's shared JWT secret. Claims used: sub (uuid), exp, aud, iss (when
+// the project is known: a token another project issued does not pass, even if a secret is shared)
+// and aal (the caller decides whether MFA is required).
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 
@@ -9,10 +11,12 @@ export interface TokenVerifierConfig {
   supabaseUrl?: string;
   /** The legacy shared secret (HS256). */
   jwtSecret?: string;
+  /** The `iss` the project's tokens carry (`${SUPABASE_URL}/auth/v1`); unchecked when unknown. */
+  issuer?: string;
 }
 
 export type TokenCheck =
-  | { outcome: 'valid'; userId: string; email: string | null }
+  | { outcome: 'valid'; userId: string; email: string | null; aal: 'aal1' | 'aal2' | null }
   /** Forged, expired, for another audience, malformed, or of an algorithm we do not accept. */
   | { outcome: 'invalid'; reason: string }
   /** The signing keys could not be fetched: we cannot tell (fail closed, 503). */
@@ -27,6 +31,8 @@ const claimsSchema = z.object({
   sub: z.uuid(),
   exp: z.number(),
   email: z.string().optional(),
+  // Authenticator assurance level: aal1 after a password or a link, aal2 after an MFA challenge.
+  aal: z.enum(['aal1', 'aal2']).optional().catch(undefined),
 });
 
 // One key set per project URL for the life of the process: jose caches the keys and refetches on an
@@ -60,12 +66,12 @@ export async function verifyAccessToken(token: string, config: TokenVerifierConf
     if (alg === 'HS256') {
       if (!config.jwtSecret) return { outcome: 'invalid', reason: 'HS256 token but no SUPABASE_JWT_SECRET configured' };
       ({ payload } = await jwtVerify(token, new TextEncoder().encode(config.jwtSecret), {
-        algorithms: ['HS256'], audience: AUDIENCE, requiredClaims: ['sub', 'exp'],
+        algorithms: ['HS256'], audience: AUDIENCE, requiredClaims: ['sub', 'exp'], ...(config.issuer ? { issuer: config.issuer } : {}),
       }));
     } else if (alg && ASYMMETRIC.includes(alg)) {
       if (!config.supabaseUrl) return { outcome: 'invalid', reason: `${alg} token but no SUPABASE_URL to fetch signing keys from` };
       ({ payload } = await jwtVerify(token, keySetFor(config.supabaseUrl), {
-        algorithms: ASYMMETRIC, audience: AUDIENCE, requiredClaims: ['sub', 'exp'],
+        algorithms: ASYMMETRIC, audience: AUDIENCE, requiredClaims: ['sub', 'exp'], ...(config.issuer ? { issuer: config.issuer } : {}),
       }));
     } else {
       return { outcome: 'invalid', reason: `algorithm ${String(alg)} is not accepted` };
@@ -81,5 +87,5 @@ export async function verifyAccessToken(token: string, config: TokenVerifierConf
   }
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) return { outcome: 'invalid', reason: 'sub is not a user id' };
-  return { outcome: 'valid', userId: claims.data.sub, email: claims.data.email ?? null };
+  return { outcome: 'valid', userId: claims.data.sub, email: claims.data.email ?? null, aal: claims.data.aal ?? null };
 }

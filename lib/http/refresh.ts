@@ -7,7 +7,7 @@ export const RETRY_AFTER_SECONDS = 15;
 export const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
 /** 200 with the report, or 409 with Retry-After when another refresh was running. */
-export function refreshResponse(outcome: RefreshOutcome): NextResponse {
+export function refreshResponse(outcome: RefreshOutcome<object>): NextResponse {
   if (outcome.kind === 'busy') {
     return NextResponse.json({ error: 'A refresh is already running; try again shortly.', status: 'skipped' },
       { status: 409, headers: { ...NO_STORE, 'Retry-After': String(RETRY_AFTER_SECONDS) } });

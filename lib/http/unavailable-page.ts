@@ -12,9 +12,10 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function unavailablePage(message: string): Response {
+/** `nonce`: the request's Content-Security-Policy nonce, which the page's one style element carries. */
+export function unavailablePage(message: string, nonce: string): Response {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
-    + `<meta name="robots" content="noindex"><title>Campaign analytics · unavailable</title><style>${STYLE}</style></head>`
+    + `<meta name="robots" content="noindex"><title>Campaign analytics · unavailable</title><style nonce="${escapeHtml(nonce)}">${STYLE}</style></head>`
     + `<body><main class="page"><h1>Campaign analytics</h1><div class="banner error" role="alert" data-testid="error-banner">`
     + `<span>Could not load the dashboard: ${escapeHtml(message)}</span><a class="button" href="">Retry</a></div></main></body></html>`;
   return new Response(html, {

@@ -14,28 +14,45 @@ async function hasAuthUsers(client: pg.ClientBase): Promise<boolean> {
   return rows[0].present as boolean;
 }
 
+interface AuthUser {
+  id: string;
+  email: string | null;
+  /** False when Supabase Auth has no proof the address belongs to the user (email_confirmed_at is null). */
+  confirmed: boolean;
+}
+
 /** The user id for an email or an id (checked against auth.users when the database has it). */
-async function resolveUser(client: pg.ClientBase, who: string): Promise<{ id: string; email: string | null }> {
+async function resolveUser(client: pg.ClientBase, who: string): Promise<AuthUser> {
   const withAuth = await hasAuthUsers(client);
+  const columns = 'id::text, email, email_confirmed_at is not null as confirmed';
   if (UUID.test(who)) {
-    if (!withAuth) return { id: who.toLowerCase(), email: null };
-    const { rows } = await client.query('select id::text, email from auth.users where id = $1', [who]);
-    if (rows.length === 0) throw new MemberError(`No Supabase Auth user has the id ${who}.`);
-    return { id: rows[0].id, email: rows[0].email };
+    if (!withAuth) return { id: who.toLowerCase(), email: null, confirmed: true };
+    const { rows } = await client.query<AuthUser>(`select ${columns} from auth.users where id = $1`, [who]);
+    if (!rows[0]) throw new MemberError(`No Supabase Auth user has the id ${who}.`);
+    return rows[0];
   }
   if (!who.includes('@')) throw new MemberError(`"${who}" is neither an email address nor a user id (uuid).`);
   if (!withAuth) {
     throw new MemberError('This database has no auth.users table (it is not a Supabase database): give the user id (uuid, the sub of their access token) instead of an email.');
   }
-  const { rows } = await client.query('select id::text, email from auth.users where lower(email) = lower($1)', [who]);
-  if (rows.length === 0) throw new MemberError(`No Supabase Auth user has the email ${who}: invite them first (Authentication → Users → Invite).`);
-  return { id: rows[0].id, email: rows[0].email };
+  const { rows } = await client.query<AuthUser>(`select ${columns} from auth.users where lower(email) = lower($1)`, [who]);
+  if (!rows[0]) throw new MemberError(`No Supabase Auth user has the email ${who}: invite them first (Authentication → Users → Invite).`);
+  return rows[0];
 }
 
-/** Adds a member, or changes the role of an existing one. */
-export async function addMember(client: pg.ClientBase, who: string, workspaceId: string, role: Role): Promise<{ id: string; email: string | null; created: boolean }> {
+/**
+ * Adds a member, or changes the role of an existing one. An unconfirmed address is refused unless
+ * `unconfirmed`: with sign-ups open, anyone can create a user under someone else's address, and
+ * granting that user a workspace would hand it to them.
+ */
+export async function addMember(
+  client: pg.ClientBase, who: string, workspaceId: string, role: Role, options: { unconfirmed?: boolean } = {},
+): Promise<{ id: string; email: string | null; created: boolean }> {
   if (workspaceId === '') throw new MemberError('The workspace must not be empty.');
-  const user = await resolveUser(client, who);
+  const { confirmed, ...user } = await resolveUser(client, who);
+  if (!confirmed && !options.unconfirmed) {
+    throw new MemberError(`${user.email ?? user.id} has not confirmed their email address (no email_confirmed_at in auth.users; an invite not yet accepted, or a sign-up anyone could have made). Add them once they have, or pass --unconfirmed if you know the account is theirs.`);
+  }
   const { rows } = await client.query(
     `insert into public.workspace_members (workspace_id, user_id, role) values ($1, $2, $3)
      on conflict (workspace_id, user_id) do update set role = excluded.role

@@ -56,16 +56,17 @@ function buildIsFresh(): boolean {
 export async function startNextServer(env: Record<string, string>, options: { cwd?: string } = {}): Promise<NextServer> {
   const port = await freePort();
   const cwd = options.cwd ?? PROJECT_ROOT;
+  const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(path.join(cwd, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
+    // The site's address is known only here (a free port): sign-in links and the same-origin check use it.
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', SITE_URL: url, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);

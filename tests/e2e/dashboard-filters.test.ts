@@ -108,8 +108,9 @@ describe('the page, next round', () => {
     await page.locator('[data-testid=interval-month]').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('interval')).toBe('month');
     const monthly = await api<DashboardResponse>('aggregate', { workspace_id: workspace, range: '90d', interval: 'month' });
+    // The address changes before the months arrive: until then the export is still the weeks' (as above).
+    await expect.poll(async () => (await download(page, 'csv-timeseries')).name, { timeout: 15_000 }).toMatch(/_monthly\.csv$/);
     const file = await download(page, 'csv-timeseries');
-    expect(file.name).toMatch(/_monthly\.csv$/);
     expect(file.text).toBe(timeseriesCsv(monthly));
     // Back to days: the address drops the interval (the default for 90 days).
     await page.locator('[data-testid=interval-day]').click();

@@ -24,6 +24,11 @@ describe('next start', () => {
     await expect(attempt).rejects.toThrow(/SUPABASE_ANON_KEY/);
   });
 
+  it('refuses to start in production without the site\'s address (sign-in links are never built from request headers)', async () => {
+    const attempt = startNextServer({ DATABASE_URL: 'postgresql://u:p@127.0.0.1:1/db', DASHBOARD_AUTH: 'off', SITE_URL: '', NEXT_PUBLIC_SITE_URL: '' });
+    await expect(attempt).rejects.toThrow(/SITE_URL: .*NEXT_PUBLIC_SITE_URL/);
+  });
+
   it('with DASHBOARD_AUTH=off starts open, logs a warning and shows a banner on the page', async () => {
     const server = await startNextServer({ DATABASE_URL: inject('databaseUrl'), DASHBOARD_AUTH: 'off', SUPABASE_URL: '', SUPABASE_ANON_KEY: '' });
     try {

@@ -236,6 +236,43 @@ describe('dashboard access with ES256 tokens (the project\'s JWKS, served locall
     }
   });
 
+  it('answers 401 to a token another project issued (iss), even signed with a key this project publishes', async () => {
+    for (const iss of ['https://other-project.supabase.co/auth/v1', `${project.url}/auth/v2`, null]) {
+      const { status } = await callRoute(aggregate, url({ workspace_id: wsA }), { headers: bearer(await es256Token(key, { sub: viewer, iss })) });
+      expect(status, String(iss)).toBe(401);
+    }
+  });
+
+  it('checks iss on legacy HS256 tokens too when the project is known (SUPABASE_URL beside SUPABASE_JWT_SECRET)', async () => {
+    requireSignIn({ supabaseUrl: project.url, jwtSecret: TEST_JWT_SECRET, anonKey: TEST_ANON_KEY });
+    try {
+      const right = await callRoute(aggregate, url({ workspace_id: wsA }), { headers: bearer(await hs256Token({ sub: viewer })) });
+      expect(right.status).toBe(200);
+      const other = await callRoute(aggregate, url({ workspace_id: wsA }), { headers: bearer(await hs256Token({ sub: viewer, iss: 'https://other-project.supabase.co/auth/v1' })) });
+      expect(other.status).toBe(401);
+    } finally {
+      requireSignIn({ supabaseUrl: project.url, anonKey: TEST_ANON_KEY });
+    }
+  });
+
+  it('with DASHBOARD_REQUIRE_AAL2=1, refuses a token without MFA (aal1) with a clear 401, and accepts aal2', async () => {
+    process.env.DASHBOARD_REQUIRE_AAL2 = '1';
+    requireSignIn({ supabaseUrl: project.url, anonKey: TEST_ANON_KEY });
+    try {
+      for (const aal of ['aal1', undefined] as const) {
+        const { status, headers, body } = await callRoute<{ error: string }>(aggregate, url({ workspace_id: wsA }), { headers: bearer(await es256Token(key, { sub: viewer, aal })) });
+        expect(status, String(aal)).toBe(401);
+        expect(body.error).toMatch(/multi-factor/i);
+        expect(headers.get('www-authenticate')).toMatch(/insufficient_user_authentication/);
+      }
+      const mfa = await callRoute(aggregate, url({ workspace_id: wsA }), { headers: bearer(await es256Token(key, { sub: viewer, aal: 'aal2' })) });
+      expect(mfa.status).toBe(200);
+    } finally {
+      delete process.env.DASHBOARD_REQUIRE_AAL2;
+      requireSignIn({ supabaseUrl: project.url, anonKey: TEST_ANON_KEY });
+    }
+  });
+
   it('reads the Supabase Auth cookie session (@supabase/ssr format) when there is no Authorization header', async () => {
     const exp = Math.floor(Date.now() / 1000) + 3600;
     const token = await es256Token(key, { sub: viewer });
@@ -280,6 +317,22 @@ describe('POST /api/dashboard/refresh ("Refresh now" on the page)', () => {
     expect(answer?.body.status).toBe('refreshed');
     const after = (await client.query('select max(id)::int as id from public.dashboard_view_refreshes')).rows[0].id as number;
     expect(after).toBeGreaterThan(before);
+  });
+
+  it('answers an admin with the figures of their own workspace only, never the refresh\'s global counts', async () => {
+    // Another tenant's writes, waiting for the refresh this admin runs.
+    await insertEvents(client, [{ workspace_id: wsOther, campaign_name: 'Launch', contact_email: 'z@x', event_type: 'sent', event_ts: '2025-04-02T11:00:00Z' }]);
+    let answer;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      answer = await callRoute<Record<string, unknown> & { freshness: Array<Record<string, unknown>> }>(refresh, refreshUrl(wsA), { method: 'POST', headers: bearer(await hs256Token({ sub: admin })) });
+      if (answer.status !== 409) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(answer?.status).toBe(200);
+    expect(Object.keys(answer?.body ?? {}).sort()).toEqual(['current_as_of', 'duration_ms', 'freshness', 'full', 'status', 'workspace_id']);
+    expect(answer?.body.workspace_id).toBe(wsA);
+    const own = await client.query('select view_name, pending_buckets from public.dashboard_view_freshness($1)', [wsA]);
+    expect(answer?.body.freshness.map((f) => ({ view_name: f.view_name, pending_buckets: f.pending_buckets }))).toEqual(own.rows);
   });
 
   it('refuses a viewer (403), a non-member (404, as for a missing workspace) and a signed-out caller (401)', async () => {

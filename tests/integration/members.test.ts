@@ -47,8 +47,8 @@ describe('workspace membership (scripts/lib/members.ts)', () => {
     await client.query('begin');
     try {
       await client.query('create schema auth');
-      await client.query('create table auth.users (id uuid primary key, email text)');
-      await client.query('insert into auth.users values ($1, $2)', [user, 'Teammate@Example.com']);
+      await client.query('create table auth.users (id uuid primary key, email text, email_confirmed_at timestamptz)');
+      await client.query('insert into auth.users values ($1, $2, now())', [user, 'Teammate@Example.com']);
       const added = await addMember(client, 'teammate@example.com', ws, 'viewer');
       expect(added).toMatchObject({ id: user, email: 'Teammate@Example.com', created: true });
       expect((await listMembers(client, ws))[0]?.email).toBe('Teammate@Example.com');
@@ -57,6 +57,48 @@ describe('workspace membership (scripts/lib/members.ts)', () => {
     } finally {
       await client.query('rollback');
     }
+  });
+});
+
+describe('members whose email is not confirmed (Supabase\'s auth.users)', () => {
+  /** Supabase's table, as far as membership reads it; created and dropped around each test. */
+  async function withAuthUsers(rows: Array<{ id: string; email: string; confirmed: boolean }>, fn: () => Promise<void>, commit = false) {
+    await client.query('begin');
+    try {
+      await client.query('create schema auth');
+      await client.query('create table auth.users (id uuid primary key, email text, email_confirmed_at timestamptz)');
+      for (const row of rows) await client.query('insert into auth.users values ($1, $2, $3)', [row.id, row.email, row.confirmed ? new Date() : null]);
+      if (commit) await client.query('commit');
+      await fn();
+    } finally {
+      if (commit) await client.query('drop schema auth cascade');
+      else await client.query('rollback');
+    }
+  }
+
+  it('refuses a user who never confirmed their address (anyone can sign up with someone else\'s), by email or id, unless told', async () => {
+    const ws = uniqueWorkspace('unconfirmed');
+    const user = randomUUID();
+    await withAuthUsers([{ id: user, email: 'ceo@example.com', confirmed: false }], async () => {
+      await expect(addMember(client, 'ceo@example.com', ws, 'admin')).rejects.toThrow(/has not confirmed.*--unconfirmed/);
+      await expect(addMember(client, user, ws, 'admin')).rejects.toThrow(/has not confirmed/);
+      expect(await roleOf(ws, user)).toBeUndefined();
+      expect((await addMember(client, 'ceo@example.com', ws, 'viewer', { unconfirmed: true })).created).toBe(true);
+      expect(await roleOf(ws, user)).toBe('viewer');
+    });
+  });
+
+  it('npm run members -- add refuses an unconfirmed email (exit 1) and adds it with --unconfirmed', async () => {
+    const ws = uniqueWorkspace('unconfirmed-cli');
+    const user = randomUUID();
+    const members = (...args: string[]) => run(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/members.ts', ...args], {
+      cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl() }, timeout: 120_000,
+    });
+    await withAuthUsers([{ id: user, email: 'pending@example.com', confirmed: false }], async () => {
+      await expect(members('add', 'pending@example.com', ws)).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/has not confirmed/) });
+      const { stdout } = await members('add', 'pending@example.com', ws, '--unconfirmed');
+      expect(stdout).toContain(`Added pending@example.com (${user}) as viewer of ${ws}.`);
+    }, true);
   });
 });
 

@@ -232,12 +232,34 @@ describe('GET /api/admin/refresh-views', () => {
     const { status, body } = await callRoute<FreshnessBody>(GET, ROUTE);
     expect(status).toBe(200);
     expect(body.stale_after_seconds).toBe(600);
+    // The spec's fields and the stale flag only: no per-tenant count (pending_buckets) for anonymous callers.
     expect(body.views.map((f) => Object.keys(f).sort())).toEqual(
-      Array(3).fill(['age_seconds', 'last_refreshed', 'pending_buckets', 'stale', 'view_name']));
+      Array(3).fill(['age_seconds', 'last_refreshed', 'stale', 'view_name']));
     expect(body.views.map((f) => f.view_name)).toEqual(['mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost']);
     expect(Object.keys(body).sort()).toEqual(['stale', 'stale_after_seconds', 'views']);
     expect(await lastRefreshed()).toEqual(before);
     expect(logged().filter((l) => l.event.startsWith('views_refresh'))).toEqual([]);
+  });
+
+  it('answers anonymous callers without reading the change log: no tenant\'s activity shows, and nothing to make it count', async () => {
+    await insertEvents(client, [{ workspace_id: uniqueWorkspace('busy-tenant'), event_ts: '2025-06-02T10:00:00Z' }]);
+    // Writers hold the change log; an anonymous read that counted it would wait behind them (10 s, then 503).
+    const blocker = await connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table public.dashboard_change_log in access exclusive mode');
+      const started = Date.now();
+      const { status, body } = await callRoute<FreshnessBody>(GET, ROUTE);
+      expect(status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(JSON.stringify(body)).not.toContain('pending');
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+    }
+    // Operators (the refresh token) still get the global figures with the refresh they run.
+    const operator = await callRoute<{ freshness: Array<{ pending_buckets: number }> }>(POST, ROUTE, { method: 'POST', headers: { 'x-refresh-token': TOKEN } });
+    expect(operator.body.freshness.map((f) => typeof f.pending_buckets)).toEqual(['number', 'number', 'number']);
   });
 
   it('with a wrong bearer is a 401, not a downgrade to the freshness answer', async () => {

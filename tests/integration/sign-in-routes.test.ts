@@ -10,7 +10,7 @@ import { POST as magicLink } from '../../app/auth/magic-link/route';
 import { POST as signIn } from '../../app/auth/sign-in/route';
 import { POST as signOut } from '../../app/auth/sign-out/route';
 import { resetEnvCache } from '../../lib/env';
-import { addMember, openMode, requireSignIn, TEST_ANON_KEY, TEST_JWT_SECRET } from '../support/auth';
+import { addMember, openMode, requireSignIn, TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SITE_URL } from '../support/auth';
 import { connect, insertEvents, refreshViewsNow, uniqueWorkspace } from '../support/db';
 import { fakeTokenHash, startFakeSupabaseAuth, type FakeAuthServer, type FakeUser } from '../support/fake-supabase-auth';
 
@@ -34,7 +34,7 @@ afterAll(async () => {
   await client?.end();
 });
 
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://dash.example' } });
+const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: TEST_SITE_URL } });
 const post = (handler: (request: Request) => Promise<Response>, path: string, fields: Record<string, string>) =>
   handler(new Request(`http://localhost${path}`, form(fields)));
 
@@ -61,6 +61,8 @@ describe('/auth routes (Supabase Auth faked at its HTTP edge)', () => {
     const setCookie = response.headers.getSetCookie().join('\n');
     expect(setCookie).toMatch(/^sb-127-auth-token=base64-/);
     expect(setCookie).toMatch(/HttpOnly/i);
+    // Outside development the session (a 400-day refresh token) never travels over plain http.
+    expect(setCookie).toMatch(/; Secure/i);
     const cookie = cookieHeader(response);
     expect((await dashboard(cookie)).status).toBe(200);
     expect(gotrue.requests()).toContain('POST /auth/v1/token');
@@ -82,12 +84,12 @@ describe('/auth routes (Supabase Auth faked at its HTTP edge)', () => {
     }
   });
 
-  it('asks for a magic link that comes back to /auth/confirm on this site, without creating users', async () => {
+  it('asks for a magic link that comes back to /auth/confirm on this site (SITE_URL), without creating users', async () => {
     const response = await post(magicLink, '/auth/magic-link', { email: user.email });
     expect(response.headers.get('location')).toBe('/login?message=link-sent');
     const request = gotrue.otpRequests().at(-1);
     expect(request?.body).toMatchObject({ email: user.email, create_user: false });
-    expect(decodeURIComponent(request?.query ?? '')).toContain('redirect_to=http://dash.example/auth/confirm');
+    expect(decodeURIComponent(request?.query ?? '')).toContain(`redirect_to=${TEST_SITE_URL}/auth/confirm`);
   });
 
   it('signs in from the emailed link (token_hash) and refuses an invalid one', async () => {

@@ -10,6 +10,11 @@ import { resetEnvCache } from '../../lib/env';
 
 export const TEST_JWT_SECRET = randomBytes(32).toString('hex');
 export const TEST_ANON_KEY = `test-anon-key-${randomBytes(8).toString('hex')}`;
+/** The site the in-process app believes it is (SITE_URL; see tests/support/setup.ts). */
+export const TEST_SITE_URL = 'https://dashboard.test';
+
+/** The issuer of the project requireSignIn configured (`${SUPABASE_URL}/auth/v1`), as Supabase sets `iss`. */
+let projectIssuer: string | undefined;
 
 export interface TokenOptions {
   sub?: string;
@@ -18,12 +23,25 @@ export interface TokenOptions {
   /** Seconds from now; negative for an expired token. */
   expiresIn?: number;
   secret?: string;
+  /** Default: the configured project's issuer (none when only a JWT secret is configured); null: no iss. */
+  iss?: string | null;
+  /** The authenticator assurance level: aal1 (password, link) or aal2 (after MFA). Default: none. */
+  aal?: 'aal1' | 'aal2';
+}
+
+/** The claims every test token carries, with iss and aal when there are any. */
+function baseClaims(options: TokenOptions): Record<string, string> {
+  const claims: Record<string, string> = { role: 'authenticated', email: options.email ?? 'member@example.com' };
+  const iss = options.iss === undefined ? projectIssuer : options.iss;
+  if (iss) claims.iss = iss;
+  if (options.aal) claims.aal = options.aal;
+  return claims;
 }
 
 /** A legacy-style Supabase access token (HS256, the project's shared secret). */
 export async function hs256Token(options: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: 'authenticated', email: options.email ?? 'member@example.com' })
+  return new SignJWT(baseClaims(options))
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.sub ?? randomUUID())
     .setAudience(options.aud ?? 'authenticated')
@@ -47,7 +65,7 @@ export async function es256Key(): Promise<SigningKey> {
 /** An access token signed with the project's asymmetric key (Supabase's JWT signing keys). */
 export async function es256Token(key: SigningKey, options: Omit<TokenOptions, 'secret'> = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: 'authenticated', email: options.email ?? 'member@example.com' })
+  return new SignJWT(baseClaims(options))
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
     .setSubject(options.sub ?? randomUUID())
     .setAudience(options.aud ?? 'authenticated')
@@ -91,13 +109,15 @@ export function requireSignIn(config: { supabaseUrl?: string; jwtSecret?: string
   setOrDelete('SUPABASE_URL', config.supabaseUrl);
   setOrDelete('SUPABASE_JWT_SECRET', config.jwtSecret);
   setOrDelete('SUPABASE_ANON_KEY', config.anonKey);
+  projectIssuer = config.supabaseUrl ? `${config.supabaseUrl}/auth/v1` : undefined;
   resetEnvCache();
 }
 
 /** Back to the open mode the other test files run in (see tests/support/setup.ts). */
 export function openMode(): void {
   process.env.DASHBOARD_AUTH = 'off';
-  for (const name of ['SUPABASE_URL', 'SUPABASE_JWT_SECRET', 'SUPABASE_ANON_KEY']) delete process.env[name];
+  for (const name of ['SUPABASE_URL', 'SUPABASE_JWT_SECRET', 'SUPABASE_ANON_KEY', 'DASHBOARD_REQUIRE_AAL2']) delete process.env[name];
+  projectIssuer = undefined;
   resetEnvCache();
 }
 

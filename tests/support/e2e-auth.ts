@@ -7,15 +7,18 @@ import { mintEs256 } from './fake-supabase-auth';
 
 export type E2eRole = 'admin' | 'viewer';
 
+/** Tokens as the fake project issues them (its issuer is checked by the server). */
+const issuer = () => `${inject('supabaseUrl')}/auth/v1`;
+
 export async function bearerOf(role: E2eRole): Promise<Record<string, string>> {
-  const { token } = await mintEs256(inject('signingJwk'), inject(role));
+  const { token } = await mintEs256(inject('signingJwk'), inject(role), { issuer: issuer() });
   return { authorization: `Bearer ${token}` };
 }
 
 /** Puts a signed-in session of the user into a browser context (what /auth/sign-in would set). */
 export async function signIn(context: BrowserContext, role: E2eRole): Promise<void> {
   const user = inject(role);
-  const { token, expiresAt } = await mintEs256(inject('signingJwk'), user);
+  const { token, expiresAt } = await mintEs256(inject('signingJwk'), user, { issuer: issuer() });
   const cookies = sessionCookies(inject('supabaseUrl'), token, expiresAt, user);
   await context.addCookies(cookies.map(({ name, value }) => ({ name, value, url: inject('baseUrl'), httpOnly: true, sameSite: 'Lax' as const })));
 }

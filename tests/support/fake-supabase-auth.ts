@@ -28,10 +28,22 @@ export function fakeTokenHash(user: FakeUser): string {
   return `hash-${user.id}`;
 }
 
-export async function mintEs256(privateJwk: JWK, user: { id: string; email: string }, expiresIn = 3600): Promise<{ token: string; expiresAt: number }> {
+export interface MintOptions {
+  /** Seconds from now. */
+  expiresIn?: number;
+  /** The project's issuer, `${SUPABASE_URL}/auth/v1`, as GoTrue sets it. */
+  issuer?: string;
+  /** aal1 after a password or a link; aal2 after an MFA challenge. */
+  aal?: 'aal1' | 'aal2';
+}
+
+export async function mintEs256(privateJwk: JWK, user: { id: string; email: string }, options: MintOptions = {}): Promise<{ token: string; expiresAt: number }> {
+  const { expiresIn = 3600, issuer, aal = 'aal1' } = options;
   const key = await importJWK(privateJwk, 'ES256');
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ role: 'authenticated', email: user.email, aal: 'aal1', session_id: randomBytes(8).toString('hex') })
+  const jwt = new SignJWT({ role: 'authenticated', email: user.email, aal, session_id: randomBytes(8).toString('hex') });
+  if (issuer) jwt.setIssuer(issuer);
+  const token = await jwt
     .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid ?? '', typ: 'JWT' })
     .setSubject(user.id)
     .setAudience('authenticated')
@@ -47,6 +59,7 @@ export async function startFakeSupabaseAuth(users: FakeUser[]): Promise<FakeAuth
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'ES256' };
   const seen: string[] = [];
+  let issuer = '';
   const bodies: Array<{ path: string; body: Record<string, unknown>; query: string }> = [];
 
   const server = http.createServer((request, response) => {
@@ -61,7 +74,7 @@ export async function startFakeSupabaseAuth(users: FakeUser[]): Promise<FakeAuth
       };
       const body = (() => { try { return JSON.parse(raw || '{}') as Record<string, unknown>; } catch { return {}; } })();
       if (request.method === 'GET' && url.pathname === '/auth/v1/.well-known/jwks.json') return send(200, { keys: [publicJwk] });
-      const session = (user: FakeUser) => void mintEs256(privateJwk, user).then(({ token, expiresAt }) => send(200, {
+      const session = (user: FakeUser) => void mintEs256(privateJwk, user, { issuer }).then(({ token, expiresAt }) => send(200, {
         access_token: token, token_type: 'bearer', expires_in: 3600, expires_at: expiresAt,
         refresh_token: randomBytes(12).toString('hex'),
         user: { id: user.id, aud: 'authenticated', role: 'authenticated', email: user.email, app_metadata: {}, user_metadata: {}, created_at: new Date(0).toISOString() },
@@ -90,6 +103,7 @@ export async function startFakeSupabaseAuth(users: FakeUser[]): Promise<FakeAuth
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  issuer = `http://127.0.0.1:${port}/auth/v1`;
   return {
     url: `http://127.0.0.1:${port}`,
     privateJwk,

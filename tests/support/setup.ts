@@ -2,13 +2,17 @@
 import { afterAll, inject } from 'vitest';
 import { setStoreForTests } from '../../lib/db';
 import { createPostgresStore } from '../../lib/db/postgres';
-import { openMode } from './auth';
+import { openMode, TEST_SITE_URL } from './auth';
 
 const databaseUrl = inject('databaseUrl');
 // SUPABASE_URL in a developer's shell may be production: tests drop it and never use it. The tests
 // written for a real Supabase read TEST_SUPABASE_URL / TEST_SUPABASE_SERVICE_ROLE_KEY only.
 process.env.DATABASE_URL = databaseUrl;
 delete process.env.SUPABASE_SERVICE_ROLE_KEY;
+// The site's own origin (sign-in links, the same-origin check of cookie POSTs); a developer's
+// NEXT_PUBLIC_SITE_URL must not leak in. Throttling reads the client IP from X-Forwarded-For.
+process.env.SITE_URL = TEST_SITE_URL;
+for (const name of ['NEXT_PUBLIC_SITE_URL', 'CLIENT_IP_HEADER', 'SUPABASE_JWT_ISSUER']) delete process.env[name];
 // Tests that are not about access read the dashboard in the documented open mode (which also drops
 // SUPABASE_URL); the access tests require sign-in explicitly (tests/support/auth.ts requireSignIn).
 openMode();

@@ -1,6 +1,6 @@
 // lib/env.ts: the environment is validated once and every bad variable is named.
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv } from '../../lib/env';
+import { EnvError, parseEnv, siteOrigin } from '../../lib/env';
 
 const token = 'a'.repeat(64);
 
@@ -65,6 +65,7 @@ describe('parseEnv', () => {
 describe('parseEnv: sign-in', () => {
   const db = { DATABASE_URL: 'postgres://x@h/db' };
   const secret = 's'.repeat(40);
+  const site = { SITE_URL: 'https://dashboard.example.com' };
 
   it('requires sign-in by default, with nothing else to set outside production', () => {
     expect(parseEnv(db).DASHBOARD_AUTH).toBe('on');
@@ -72,15 +73,15 @@ describe('parseEnv: sign-in', () => {
   });
 
   it('in production, refuses to start without SUPABASE_URL or SUPABASE_JWT_SECRET, naming them', () => {
-    const error = errorOf({ ...db, NODE_ENV: 'production' });
+    const error = errorOf({ ...db, ...site, NODE_ENV: 'production' });
     expect(error.variables).toEqual(['SUPABASE_JWT_SECRET']);
     expect(error.message).toMatch(/SUPABASE_URL.*SUPABASE_JWT_SECRET.*DASHBOARD_AUTH=off/);
-    expect(parseEnv({ ...db, NODE_ENV: 'production', SUPABASE_JWT_SECRET: secret }).SUPABASE_JWT_SECRET).toBe(secret);
-    expect(parseEnv({ ...db, NODE_ENV: 'production', DASHBOARD_AUTH: 'off' }).DASHBOARD_AUTH).toBe('off');
+    expect(parseEnv({ ...db, ...site, NODE_ENV: 'production', SUPABASE_JWT_SECRET: secret }).SUPABASE_JWT_SECRET).toBe(secret);
+    expect(parseEnv({ ...db, ...site, NODE_ENV: 'production', DASHBOARD_AUTH: 'off' }).DASHBOARD_AUTH).toBe('off');
   });
 
   it('in production, requires SUPABASE_ANON_KEY beside SUPABASE_URL (the login page talks to Supabase Auth)', () => {
-    const supabase = { SUPABASE_URL: 'https://abc.supabase.co', SUPABASE_SERVICE_ROLE_KEY: 'k'.repeat(40), NODE_ENV: 'production' };
+    const supabase = { ...site, SUPABASE_URL: 'https://abc.supabase.co', SUPABASE_SERVICE_ROLE_KEY: 'k'.repeat(40), NODE_ENV: 'production' };
     expect(errorOf(supabase).variables).toEqual(['SUPABASE_ANON_KEY']);
     expect(parseEnv({ ...supabase, SUPABASE_ANON_KEY: 'a'.repeat(40) }).SUPABASE_URL).toBe('https://abc.supabase.co');
   });
@@ -90,11 +91,58 @@ describe('parseEnv: sign-in', () => {
   });
 
   it('refuses the dev sign-in in production, an unknown DASHBOARD_AUTH and a short secret', () => {
-    expect(errorOf({ ...db, NODE_ENV: 'production', DASHBOARD_AUTH: 'off', DASHBOARD_DEV_SIGN_IN_USER: '6f1c2c1e-4a51-4b8e-9a4f-1d2b3c4d5e6f' }).variables)
+    expect(errorOf({ ...db, ...site, NODE_ENV: 'production', DASHBOARD_AUTH: 'off', DASHBOARD_DEV_SIGN_IN_USER: '6f1c2c1e-4a51-4b8e-9a4f-1d2b3c4d5e6f' }).variables)
       .toEqual(['DASHBOARD_DEV_SIGN_IN_USER']);
     expect(errorOf({ ...db, DASHBOARD_AUTH: 'maybe' }).variables).toEqual(['DASHBOARD_AUTH']);
     const short = errorOf({ ...db, SUPABASE_JWT_SECRET: 'short-secret' });
     expect(short.variables).toEqual(['SUPABASE_JWT_SECRET']);
     expect(short.message).not.toContain('short-secret');
+  });
+});
+
+describe('parseEnv: the site\'s own address (sign-in links, same-origin checks)', () => {
+  const db = { DATABASE_URL: 'postgres://x@h/db' };
+  const production = { ...db, NODE_ENV: 'production', DASHBOARD_AUTH: 'off' };
+
+  it('in production, is required (SITE_URL or NEXT_PUBLIC_SITE_URL) and never guessed from a request', () => {
+    const error = errorOf(production);
+    expect(error.variables).toEqual(['SITE_URL']);
+    expect(error.message).toMatch(/SITE_URL.*NEXT_PUBLIC_SITE_URL/);
+    expect(siteOrigin(parseEnv({ ...production, SITE_URL: 'https://dash.example.com/' }))).toBe('https://dash.example.com');
+    expect(siteOrigin(parseEnv({ ...production, NEXT_PUBLIC_SITE_URL: 'https://dash.example.com' }))).toBe('https://dash.example.com');
+  });
+
+  it('outside production defaults to http://localhost:3000 (npm run dev passes its own)', () => {
+    expect(siteOrigin(parseEnv(db))).toBe('http://localhost:3000');
+    expect(siteOrigin(parseEnv({ ...db, SITE_URL: 'http://localhost:4123' }))).toBe('http://localhost:4123');
+  });
+
+  it('refuses a URL that is not a bare origin, an http site in production (but for loopback), and two that disagree', () => {
+    for (const bad of ['dash.example.com', 'https://dash.example.com/app', 'https://dash.example.com/?x=1', 'javascript:alert(1)', 'ftp://dash.example.com', 'https://user:pw@dash.example.com']) {
+      expect(errorOf({ ...db, SITE_URL: bad }).variables, bad).toEqual(['SITE_URL']);
+    }
+    expect(errorOf({ ...production, SITE_URL: 'http://dash.example.com' }).message).toMatch(/https/);
+    expect(siteOrigin(parseEnv({ ...production, SITE_URL: 'http://127.0.0.1:3000' }))).toBe('http://127.0.0.1:3000');
+    expect(errorOf({ ...db, SITE_URL: 'https://a.example.com', NEXT_PUBLIC_SITE_URL: 'https://b.example.com' }).variables).toEqual(['NEXT_PUBLIC_SITE_URL']);
+  });
+});
+
+describe('parseEnv: Supabase over https, MFA, client IP', () => {
+  const db = { DATABASE_URL: 'postgres://x@h/db' };
+
+  it('refuses an http SUPABASE_URL except on this machine (tokens and passwords would travel in clear)', () => {
+    const error = errorOf({ ...db, SUPABASE_URL: 'http://abc.supabase.co' });
+    expect(error.variables).toEqual(['SUPABASE_URL']);
+    expect(error.message).toMatch(/https/);
+    for (const local of ['http://localhost:54321', 'http://127.0.0.1:54321', 'http://[::1]:54321']) {
+      expect(parseEnv({ ...db, SUPABASE_URL: local }).SUPABASE_URL, local).toBe(local);
+    }
+  });
+
+  it('reads DASHBOARD_REQUIRE_AAL2 as 1 or 0 and CLIENT_IP_HEADER as a header name', () => {
+    expect(parseEnv(db)).toMatchObject({ DASHBOARD_REQUIRE_AAL2: false, CLIENT_IP_HEADER: 'x-forwarded-for' });
+    expect(parseEnv({ ...db, DASHBOARD_REQUIRE_AAL2: '1', CLIENT_IP_HEADER: 'CF-Connecting-IP' })).toMatchObject({ DASHBOARD_REQUIRE_AAL2: true, CLIENT_IP_HEADER: 'cf-connecting-ip' });
+    expect(errorOf({ ...db, DASHBOARD_REQUIRE_AAL2: 'yes' }).variables).toEqual(['DASHBOARD_REQUIRE_AAL2']);
+    expect(errorOf({ ...db, CLIENT_IP_HEADER: 'x forwarded' }).variables).toEqual(['CLIENT_IP_HEADER']);
   });
 });

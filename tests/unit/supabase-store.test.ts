@@ -108,7 +108,8 @@ describe('supabase store (PostgREST mocked at the fetch edge)', () => {
     setStoreForTests(createSupabaseStore({ url: SUPABASE_URL, serviceRoleKey: KEY, fetch: fakePostgrest({ status: 200, body: null }).fetch }));
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const { status, body } = await callRoute<{ error: string; stale?: boolean }>(refreshViews, '/api/admin/refresh-views');
-    expect(String(log.mock.calls[0]?.[0])).toContain('get_view_freshness');
+    // The anonymous freshness reads the views' ages only (no change log, no per-tenant count).
+    expect(String(log.mock.calls[0]?.[0])).toContain('dashboard_view_ages');
     log.mockRestore();
     expect(status).toBe(503);
     expect(body).toEqual({ error: 'The database answered in an unexpected format.' });

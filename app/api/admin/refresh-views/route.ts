@@ -1,11 +1,11 @@
 // POST: refresh the views now (x-refresh-token or Bearer CRON_SECRET).
 // GET: Vercel Cron's call (Bearer CRON_SECRET) refreshes too; without credentials it reports
-// freshness (503 with ?fail_if_stale=1 when a view is stale) and never refreshes.
+// freshness (ages only; 503 with ?fail_if_stale=1 when a view is stale) and never refreshes.
 // lib/admin/auth.ts gives the verdict; this route maps it to HTTP.
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { refreshVerdict, type RefreshSecrets, type RefreshVerdict } from '@/lib/admin/auth';
-import { freshnessReport, refreshNow } from '@/lib/admin/refresh-service';
+import { publicFreshnessReport, refreshForOperator } from '@/lib/admin/refresh-service';
 import { getStore } from '@/lib/db';
 import { env } from '@/lib/env';
 import { badRequest, issuesFromZod } from '@/lib/http/errors';
@@ -45,10 +45,11 @@ async function answer(method: 'GET' | 'POST', request: Request): Promise<Respons
   const verdict = refreshVerdict(method, request.headers, secrets());
   switch (verdict.kind) {
     case 'refresh':
-      return refreshResponse(await refreshNow(getStore(), verdict.via));
+      return refreshResponse(await refreshForOperator(getStore(), verdict.via));
     case 'report-freshness': {
       const failing = failIfStale(request.url);
-      const report = await freshnessReport(getStore(), env().STALE_AFTER_SECONDS);
+      // Anonymous: ages only, no tenant's pending buckets (operators get those with their refresh).
+      const report = await publicFreshnessReport(getStore(), env().STALE_AFTER_SECONDS);
       return NextResponse.json(report, { status: report.stale && failing ? 503 : 200, headers: NO_STORE });
     }
     default:

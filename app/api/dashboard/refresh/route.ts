@@ -6,12 +6,14 @@ import { workspaceNotFound } from '@/lib/dashboard/read';
 import { getStore } from '@/lib/db';
 import { HttpError } from '@/lib/http/errors';
 import { refreshResponse } from '@/lib/http/refresh';
+import { refuseCrossSite } from '@/lib/http/origin';
 import { handle } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 export const maxDuration = 300;
 
 export const POST = handle('POST /api/dashboard/refresh', async (request: Request) => {
+  refuseCrossSite(request);
   const reader = await readerOf(request);
   const workspaceId = parseRefreshTarget(request.url);
   const outcome = await refreshAsWorkspaceAdmin(getStore(), reader, workspaceId);
