@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { campaignsCsv, csvFileName, timeseriesCsv } from '../../lib/dashboard/csv';
+import { addDays } from '../../lib/dashboard/days';
 import { formatCount } from '../../lib/dashboard/format';
 import type { CampaignsResponse, DashboardResponse } from '../../lib/dashboard/response';
 import { launchChromium } from '../../scripts/lib/browser';
@@ -19,8 +20,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const today = () => new Date().toISOString().slice(0, 10);
-const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 async function open(search: string, viewport = { width: 1440, height: 1000 }): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport, locale: 'en-US', acceptDownloads: true });
@@ -49,6 +48,12 @@ async function api<T>(endpoint: 'aggregate' | 'campaigns', params: Record<string
 
 const workspaceOf = (page: Page) => page.locator('[data-testid=filter-workspace]').inputValue();
 
+/** The workspace's zone and its today there (the default range's last day): every range's days are its days. */
+async function localDays(workspace: string): Promise<{ timeZone: string; today: string; daysAgo: (days: number) => string }> {
+  const body = await api<DashboardResponse>('aggregate', { workspace_id: workspace });
+  return { timeZone: body.time_zone, today: body.to, daysAgo: (days) => addDays(body.to, -days) };
+}
+
 /** Clicks a CSV button and returns the downloaded file's name and text. */
 async function download(page: Page, testId: string): Promise<{ name: string; text: string }> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-testid=${testId}]`).click()]);
@@ -61,10 +66,11 @@ describe('the page, next round', () => {
     const opened = await open('?range=7d');
     const { page } = opened;
     expect(await page.locator('[data-testid=preset-7d]').getAttribute('aria-pressed')).toBe('true');
-    expect(await page.locator('[data-testid=filter-from]').inputValue()).toBe(daysAgo(6));
     const workspace = await workspaceOf(page);
+    const { today, daysAgo } = await localDays(workspace);
+    expect(await page.locator('[data-testid=filter-from]').inputValue()).toBe(daysAgo(6));
     const body = await api<DashboardResponse>('aggregate', { workspace_id: workspace, range: '7d' });
-    expect(body).toMatchObject({ from: daysAgo(6), to: today() });
+    expect(body).toMatchObject({ from: daysAgo(6), to: today });
     expect(await page.locator('[data-testid=kpi-sends-value]').textContent()).toBe(formatCount(body.summary.sends));
     // The range ends today, so the comparison leaves today out and says so.
     expect(await page.locator('[data-testid=comparison-note]').textContent()).toMatch(/today is still filling and is left out/);
@@ -76,6 +82,7 @@ describe('the page, next round', () => {
     const opened = await open('?range=30d');
     const { page } = opened;
     const workspace = await workspaceOf(page);
+    const { today, daysAgo, timeZone } = await localDays(workspace);
     const body = await api<CampaignsResponse>('campaigns', { workspace_id: workspace, range: '30d' });
     expect(body.campaigns.length).toBeGreaterThan(1);
     const names = await page.locator('[data-testid=campaign-link]').allTextContents();
@@ -88,7 +95,7 @@ describe('the page, next round', () => {
     await expect.poll(() => page.locator('[data-testid=kpi-unique-contacts-value]').textContent()).toBe(formatCount(pick.unique_contacts));
     // The campaigns CSV holds the API's rows.
     const csv = await download(page, 'csv-campaigns');
-    expect(csv.name).toBe(csvFileName({ workspace_id: workspace, campaign: null, from: daysAgo(29), to: today() }, 'campaigns'));
+    expect(csv.name).toBe(csvFileName({ workspace_id: workspace, campaign: null, from: daysAgo(29), to: today, time_zone: timeZone }, 'campaigns'));
     expect(csv.name).toMatch(/^campaign-analytics_[\w.-]+_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}_campaigns\.csv$/);
     expect(csv.text).toBe(campaignsCsv(body.campaigns));
     await close(opened);
@@ -98,12 +105,13 @@ describe('the page, next round', () => {
     const opened = await open('?range=90d');
     const { page } = opened;
     const workspace = await workspaceOf(page);
+    const { daysAgo, timeZone } = await localDays(workspace);
     expect(await page.locator('[data-testid=interval-day]').getAttribute('aria-pressed')).toBe('true');
     await page.locator('[data-testid=interval-week]').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('interval')).toBe('week');
     const weekly = await api<DashboardResponse>('aggregate', { workspace_id: workspace, range: '90d', interval: 'week' });
     expect(weekly.timeseries[0]?.day).toBe(daysAgo(89));
-    await expect.poll(async () => (await download(page, 'csv-timeseries')).text, { timeout: 15_000 }).toBe(timeseriesCsv(weekly));
+    await expect.poll(async () => (await download(page, 'csv-timeseries')).text, { timeout: 15_000 }).toBe(timeseriesCsv(weekly, timeZone));
 
     await page.locator('[data-testid=interval-month]').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('interval')).toBe('month');
@@ -111,7 +119,7 @@ describe('the page, next round', () => {
     // The address changes before the months arrive: until then the export is still the weeks' (as above).
     await expect.poll(async () => (await download(page, 'csv-timeseries')).name, { timeout: 15_000 }).toMatch(/_monthly\.csv$/);
     const file = await download(page, 'csv-timeseries');
-    expect(file.text).toBe(timeseriesCsv(monthly));
+    expect(file.text).toBe(timeseriesCsv(monthly, timeZone));
     // Back to days: the address drops the interval (the default for 90 days).
     await page.locator('[data-testid=interval-day]').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('interval')).toBe(null);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addDays } from '../../lib/dashboard/days';
 import { formatCount, formatDay, formatRate, formatUsd } from '../../lib/dashboard/format';
 import type { DashboardResponse } from '../../lib/dashboard/response';
 import { launchChromium } from '../../scripts/lib/browser';
@@ -124,7 +125,8 @@ describe('the dashboard page', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('range')).toBe('7d');
     expect(new URL(page.url()).searchParams.has('from')).toBe(false);
     const week = await expectKpisMatchApi(page);
-    expect(week).toMatchObject({ from: daysAgo(6), to: before.to });
+    // Days of the workspace's zone: the 7 days ending on its today.
+    expect(week).toMatchObject({ from: addDays(before.to, -6), to: before.to });
 
     const campaign = await page.locator('[data-testid=filter-campaign] option').nth(1).getAttribute('value');
     expect(campaign).toBeTruthy();
