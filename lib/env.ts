@@ -26,6 +26,12 @@ const schema = z
     // Set by `npm run dev` only (with a per-.data HS256 secret in SUPABASE_JWT_SECRET): /auth/dev-sign-in
     // signs this user in. A production build never serves it.
     DASHBOARD_DEV_SIGN_IN_USER: z.preprocess(emptyAsUndefined, z.uuid('DASHBOARD_DEV_SIGN_IN_USER must be a user id (uuid)').optional()),
+    // The site's public origin (https://dashboard.example.com): alerts link to the dashboard with it;
+    // without it their links are relative paths.
+    SITE_URL: z.preprocess(emptyAsUndefined, z.url('SITE_URL must be the site\'s URL, like https://dashboard.example.com').optional()),
+    // Alert channels may point at private or loopback addresses (tests, a receiver on the same network).
+    // Off by default outside `next dev`: a webhook URL must not become a way to reach the internal network.
+    ALERTS_ALLOW_PRIVATE_URLS: z.preprocess(emptyAsUndefined, z.enum(['0', '1'], 'ALERTS_ALLOW_PRIVATE_URLS must be 1 or 0').default('0').transform((value) => value === '1')),
     NODE_ENV: z.string().optional(),
   })
   .superRefine((env, ctx) => {

@@ -1,5 +1,9 @@
 // Running a refresh for a caller who may (the routes decide who that is and map the outcome to
 // HTTP): the refresh or why not, freshness with its stale flags, one structured log line per refresh.
+// Every refresh is followed by the alerts' evaluation in the same tick: every rule after a refresh,
+// the operators' stale_views after one that failed or was skipped (their delivery is the caller's).
+import { evaluateAfterRefresh } from '../alerts/evaluate';
+import type { Evaluation } from '../alerts/schema';
 import type { DatabaseStore } from '../db/store';
 import { logEvent } from '../log';
 import type { SecretVia } from './auth';
@@ -23,6 +27,8 @@ export async function freshnessReport(store: DatabaseStore, staleAfterSeconds: n
 
 export type RefreshAnswer = Omit<Extract<RefreshResult, { status: 'refreshed' }>, 'started_at' | 'finished_at'> & {
   freshness: ViewFreshness[];
+  /** The alerts evaluated right after (null when the evaluation failed; it is logged). */
+  alerts: Evaluation | null;
 };
 
 export type RefreshOutcome = { kind: 'refreshed'; answer: RefreshAnswer } | { kind: 'busy'; reason: string };
@@ -35,10 +41,12 @@ export async function refreshNow(store: DatabaseStore, via: RefreshVia): Promise
     result = await refreshViews(store);
   } catch (error) {
     logEvent('error', 'views_refresh_failed', { via, outcome: 'failed', cause: error instanceof Error ? error.message : String(error) });
+    await evaluateAfterRefresh(store, 'operators');
     throw error;
   }
   if (result.status === 'skipped') {
     logEvent('info', 'views_refresh_skipped', { via, outcome: 'skipped', reason: result.reason });
+    await evaluateAfterRefresh(store, 'operators');
     return { kind: 'busy', reason: result.reason };
   }
   const slow = result.duration_ms > REFRESH_BUDGET_MS;
@@ -53,7 +61,8 @@ export async function refreshNow(store: DatabaseStore, via: RefreshVia): Promise
     views: result.views,
     ...(slow ? { warning: `refresh took over the ${REFRESH_BUDGET_MS} ms budget` } : {}),
   });
+  const alerts = await evaluateAfterRefresh(store, 'all');
   const freshness = await viewFreshness(store);
   const { started_at: _started, finished_at: _finished, ...done } = result;
-  return { kind: 'refreshed', answer: { ...done, freshness } };
+  return { kind: 'refreshed', answer: { ...done, freshness, alerts } };
 }

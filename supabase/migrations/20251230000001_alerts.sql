@@ -529,7 +529,7 @@ begin
     if v_ws is null then
       select c.workspace_id, 'channel_remove' into v_ws, p_action from public.alert_channels c where c.id = p_target;
     end if;
-    if v_ws is null then return jsonb_build_object('error', 'not_found'); end if;
+    if v_ws is null then return jsonb_build_object('error', 'missing'); end if;
   end if;
   if v_ws is null then
     raise exception 'alerts_change: a workspace is required' using errcode = '22023';
@@ -545,14 +545,14 @@ begin
     select count(*) into v_used from public.alert_rules a where a.workspace_id = v_ws and a.channel_id = p_target;
     if v_used > 0 then return jsonb_build_object('error', 'in_use', 'rules', v_used); end if;
     delete from public.alert_channels c where c.workspace_id = v_ws and c.id = p_target;
-    return case when found then jsonb_build_object('removed', 'channel', 'id', p_target) else jsonb_build_object('error', 'not_found') end;
+    return case when found then jsonb_build_object('removed', 'channel', 'id', p_target) else jsonb_build_object('error', 'missing') end;
   when 'channel_enable' then
     update public.alert_channels c set disabled_at = null, disabled_reason = null, consecutive_failures = 0
     where c.workspace_id = v_ws and c.id = p_target;
-    return case when found then public.alerts_list(v_ws) else jsonb_build_object('error', 'not_found') end;
+    return case when found then jsonb_build_object('enabled', 'channel', 'id', p_target) else jsonb_build_object('error', 'missing') end;
   when 'channel_test' then
     select * into v_chan from public.alert_channels c where c.workspace_id = v_ws and c.id = p_target;
-    if not found then return jsonb_build_object('error', 'not_found'); end if;
+    if not found then return jsonb_build_object('error', 'missing'); end if;
     insert into public.alert_outbox (workspace_id, message_id, channel_id, event_type, payload)
     values (v_ws, 'msg_' || pg_catalog.replace(gen_random_uuid()::text, '-', ''), p_target, 'alert.test',
             jsonb_build_object('type', 'alert.test', 'rule_id', null, 'workspace_id', nullif(v_ws, ''), 'metric', null, 'value', null,
@@ -578,12 +578,12 @@ begin
         repeat_every_seconds = (v_b ->> 'repeat_every_seconds')::integer, channel_id = (v_b ->> 'channel_id')::uuid
       where a.workspace_id = v_ws and a.id = p_target
       returning * into v_rule;
-      if not found then return jsonb_build_object('error', 'not_found'); end if;
+      if not found then return jsonb_build_object('error', 'missing'); end if;
     end if;
     return jsonb_build_object('rule', public.alert_rule_json(v_rule));
   when 'rule_remove' then
     delete from public.alert_rules a where a.workspace_id = v_ws and a.id = p_target;
-    return case when found then jsonb_build_object('removed', 'rule', 'id', p_target) else jsonb_build_object('error', 'not_found') end;
+    return case when found then jsonb_build_object('removed', 'rule', 'id', p_target) else jsonb_build_object('error', 'missing') end;
   else
     raise exception 'alerts_change: unknown action %', p_action using errcode = '22023';
   end case;
@@ -595,7 +595,7 @@ exception
 end
 $$;
 comment on function public.alerts_change(text, text, uuid, jsonb) is
-  'Changes a workspace''s alerts (p_action: rule_add, rule_update, rule_remove, channel_add, channel_remove, channel_enable, channel_test; remove with a null workspace finds the rule or channel by id). Answers {rule}, {channel}, {removed}, {outbox_id}, or {error: not_found | in_use | invalid}.';
+  'Changes a workspace''s alerts (p_action: rule_add, rule_update, rule_remove, channel_add, channel_remove, channel_enable, channel_test; remove with a null workspace finds the rule or channel by id). Answers {rule}, {channel}, {removed}, {outbox_id}, or {error: missing | in_use | invalid}.';
 
 create function public.alerts_list_for_member(p_user_id uuid, p_workspace_id text)
 returns jsonb

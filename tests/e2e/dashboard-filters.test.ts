@@ -88,8 +88,8 @@ describe('the page, next round', () => {
     await expect.poll(() => page.locator('[data-testid=kpi-unique-contacts-value]').textContent()).toBe(formatCount(pick.unique_contacts));
     // The campaigns CSV holds the API's rows.
     const csv = await download(page, 'csv-campaigns');
-    expect(csv.name).toBe(csvFileName({ workspace_id: workspace, campaign: null, from: daysAgo(29), to: today() }, 'campaigns'));
-    expect(csv.name).toMatch(/^campaign-analytics_[\w.-]+_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}_campaigns\.csv$/);
+    expect(csv.name).toBe(csvFileName({ workspace_id: workspace, campaign: null, from: daysAgo(29), to: today(), time_zone: body.time_zone }, 'campaigns'));
+    expect(csv.name).toMatch(/^campaign-analytics_[\w.-]+_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}_[\w.-]+_campaigns\.csv$/);
     expect(csv.text).toBe(campaignsCsv(body.campaigns));
     await close(opened);
   });
@@ -103,14 +103,14 @@ describe('the page, next round', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('interval')).toBe('week');
     const weekly = await api<DashboardResponse>('aggregate', { workspace_id: workspace, range: '90d', interval: 'week' });
     expect(weekly.timeseries[0]?.day).toBe(daysAgo(89));
-    await expect.poll(async () => (await download(page, 'csv-timeseries')).text, { timeout: 15_000 }).toBe(timeseriesCsv(weekly));
+    await expect.poll(async () => (await download(page, 'csv-timeseries')).text, { timeout: 15_000 }).toBe(timeseriesCsv(weekly, weekly.time_zone));
 
     await page.locator('[data-testid=interval-month]').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('interval')).toBe('month');
     const monthly = await api<DashboardResponse>('aggregate', { workspace_id: workspace, range: '90d', interval: 'month' });
     const file = await download(page, 'csv-timeseries');
     expect(file.name).toMatch(/_monthly\.csv$/);
-    expect(file.text).toBe(timeseriesCsv(monthly));
+    expect(file.text).toBe(timeseriesCsv(monthly, monthly.time_zone));
     // Back to days: the address drops the interval (the default for 90 days).
     await page.locator('[data-testid=interval-day]').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('interval')).toBe(null);

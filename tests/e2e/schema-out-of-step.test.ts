@@ -26,11 +26,25 @@ const REFRESH_TOKEN = randomUUID().replaceAll('-', '').repeat(2);
 const MISSING = `migration ${APP_SCHEMA_VERSION} is missing`;
 
 /** One request per method of every API route file; `user`: with the signed-in admin's token. */
-const REQUESTS: Record<string, { path: string; method?: string; user?: true; headers?: Record<string, string> }> = {
+const ID = '00000000-0000-4000-8000-000000000001';
+const RULE = JSON.stringify({ metric: 'bounce_rate', direction: 'above', threshold: 0.05, window: '24h', channel_id: ID });
+const REQUESTS: Record<string, { path: string; method?: string; user?: true; headers?: Record<string, string>; body?: string }> = {
   'GET /api/dashboard/aggregate': { path: '/api/dashboard/aggregate?workspace_id=acme', user: true },
   'GET /api/dashboard/campaigns': { path: '/api/dashboard/campaigns?workspace_id=acme', user: true },
   'GET /api/dashboard/workspaces': { path: '/api/dashboard/workspaces', user: true },
   'POST /api/dashboard/refresh': { path: '/api/dashboard/refresh?workspace_id=acme', method: 'POST', user: true },
+  'GET /api/dashboard/time-zone': { path: '/api/dashboard/time-zone?workspace_id=acme', user: true },
+  'PUT /api/dashboard/time-zone': { path: '/api/dashboard/time-zone?workspace_id=acme', method: 'PUT', user: true, body: JSON.stringify({ time_zone: 'Asia/Kolkata' }) },
+  'GET /api/dashboard/time-zones': { path: '/api/dashboard/time-zones', user: true },
+  'GET /api/dashboard/alerts': { path: '/api/dashboard/alerts?workspace_id=acme', user: true },
+  'POST /api/dashboard/alerts/rules': { path: '/api/dashboard/alerts/rules?workspace_id=acme', method: 'POST', user: true, body: RULE },
+  'PUT /api/dashboard/alerts/rules/[id]': { path: `/api/dashboard/alerts/rules/${ID}?workspace_id=acme`, method: 'PUT', user: true, body: RULE },
+  'DELETE /api/dashboard/alerts/rules/[id]': { path: `/api/dashboard/alerts/rules/${ID}?workspace_id=acme`, method: 'DELETE', user: true },
+  'POST /api/dashboard/alerts/channels': { path: '/api/dashboard/alerts/channels?workspace_id=acme', method: 'POST', user: true,
+    body: JSON.stringify({ kind: 'webhook', url: 'http://127.0.0.1:9/hook' }) },
+  'DELETE /api/dashboard/alerts/channels/[id]': { path: `/api/dashboard/alerts/channels/${ID}?workspace_id=acme`, method: 'DELETE', user: true },
+  'POST /api/dashboard/alerts/channels/[id]/enable': { path: `/api/dashboard/alerts/channels/${ID}/enable?workspace_id=acme`, method: 'POST', user: true },
+  'POST /api/dashboard/alerts/channels/[id]/test': { path: `/api/dashboard/alerts/channels/${ID}/test?workspace_id=acme`, method: 'POST', user: true },
   'GET /api/admin/refresh-views': { path: '/api/admin/refresh-views' },
   'POST /api/admin/refresh-views': { path: '/api/admin/refresh-views', method: 'POST', headers: { 'x-refresh-token': REFRESH_TOKEN } },
 };
@@ -38,7 +52,9 @@ const REQUESTS: Record<string, { path: string; method?: string; user?: true; hea
 async function call(base: string, route: string, token: string) {
   const entry = REQUESTS[route];
   if (!entry) throw new Error(`no request for ${route}`);
-  const response = await fetch(`${base}${entry.path}`, { method: entry.method ?? 'GET', headers: { ...(entry.user ? bearer(token) : {}), ...entry.headers } });
+  const response = await fetch(`${base}${entry.path}`, {
+    method: entry.method ?? 'GET', headers: { ...(entry.user ? bearer(token) : {}), ...entry.headers }, body: entry.body,
+  });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), text: await response.text() };
 }
 
@@ -63,7 +79,9 @@ describe('next start on a database migrated up to all but the last contract migr
       await client.end();
     }
     token = await hs256Token({ sub: userId });
-    server = await startNextServer({ DATABASE_URL: database.url, SUPABASE_JWT_SECRET: TEST_JWT_SECRET, MATERIALIZED_VIEWS_REFRESH_TOKEN: REFRESH_TOKEN });
+    server = await startNextServer({
+      DATABASE_URL: database.url, SUPABASE_JWT_SECRET: TEST_JWT_SECRET, MATERIALIZED_VIEWS_REFRESH_TOKEN: REFRESH_TOKEN, ALERTS_ALLOW_PRIVATE_URLS: '1',
+    });
   });
 
   afterAll(async () => {

@@ -9,6 +9,8 @@ const databaseUrl = inject('databaseUrl');
 // written for a real Supabase read TEST_SUPABASE_URL / TEST_SUPABASE_SERVICE_ROLE_KEY only.
 process.env.DATABASE_URL = databaseUrl;
 delete process.env.SUPABASE_SERVICE_ROLE_KEY;
+// The alerts' test receivers listen on 127.0.0.1, which production refuses.
+process.env.ALERTS_ALLOW_PRIVATE_URLS = '1';
 // Tests that are not about access read the dashboard in the documented open mode (which also drops
 // SUPABASE_URL); the access tests require sign-in explicitly (tests/support/auth.ts requireSignIn).
 openMode();

@@ -5,6 +5,7 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { refreshVerdict, type RefreshSecrets, type RefreshVerdict } from '@/lib/admin/auth';
+import { deliverAfterResponse } from '@/lib/alerts/after-response';
 import { freshnessReport, refreshNow } from '@/lib/admin/refresh-service';
 import { getStore } from '@/lib/db';
 import { env } from '@/lib/env';
@@ -45,7 +46,12 @@ async function answer(method: 'GET' | 'POST', request: Request): Promise<Respons
   const verdict = refreshVerdict(method, request.headers, secrets());
   switch (verdict.kind) {
     case 'refresh':
-      return refreshResponse(await refreshNow(getStore(), verdict.via));
+      // The alerts are evaluated with the refresh, refreshed or not; their notifications go out after the answer.
+      try {
+        return refreshResponse(await refreshNow(getStore(), verdict.via));
+      } finally {
+        deliverAfterResponse(getStore());
+      }
     case 'report-freshness': {
       const failing = failIfStale(request.url);
       const report = await freshnessReport(getStore(), env().STALE_AFTER_SECONDS);
