@@ -48,7 +48,8 @@ export async function attemptDelivery(delivery: ClaimedDelivery, options: Delive
     if (error instanceof DestinationRefused) return { outcome: 'failed', error: `refused: ${error.message}` };
     const name = error instanceof Error ? error.name : '';
     if (name === 'TimeoutError' || name === 'AbortError') return { outcome: 'failed', error: `no answer within ${timeoutMs / 1000} s` };
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    const cause = (error as { cause?: { code?: unknown; errors?: Array<{ code?: unknown }> } }).cause;
+    const code = cause?.code ?? cause?.errors?.[0]?.code;
     return { outcome: 'failed', error: `network error${typeof code === 'string' ? ` (${code})` : ''}` };
   }
 }
@@ -59,6 +60,8 @@ export async function deliverDue(store: DatabaseStore, options: DeliveryOptions)
   const timeoutMs = options.timeoutMs ?? 5_000;
   const deadline = Date.now() + budgetMs;
   const summary: DeliverySummary = { attempted: 0, sent: 0, retrying: 0, failed: 0, deferred: 0 };
+  // A channel disabled during this tick: the rest of its batch was marked failed with it, never sent.
+  const disabled = new Set<string>();
   while (Date.now() < deadline) {
     const claimed = z.array(claimedSchema).parse(await store.callValue('alerts_claim_deliveries', {
       p_limit: BATCH,
@@ -69,6 +72,7 @@ export async function deliverDue(store: DatabaseStore, options: DeliveryOptions)
     }));
     if (claimed.length === 0) break;
     for (const delivery of claimed) {
+      if (disabled.has(delivery.channel.id)) continue;
       if (Date.now() >= deadline) {
         await store.callValue('alerts_record_delivery', { p_workspace_id: delivery.workspace_id, p_id: delivery.id, p_outcome: 'deferred' });
         summary.deferred++;
@@ -80,6 +84,7 @@ export async function deliverDue(store: DatabaseStore, options: DeliveryOptions)
         p_http_status: attempt.httpStatus ?? null, p_error: attempt.error ?? null, p_retry_after_seconds: attempt.retryAfter ?? null,
       }));
       summary.attempted++;
+      if (recorded.channel_disabled) disabled.add(delivery.channel.id);
       if (recorded.status === 'sent') summary.sent++;
       else if (recorded.status === 'pending') summary.retrying++;
       else summary.failed++;

@@ -36,6 +36,13 @@ export function describeCondition(rule: {
   return `${metricName(rule.metric)} ${rule.direction} ${formatMetricValue(rule.metric, rule.threshold)}${scope ? ` ${scope}` : ''}`;
 }
 
+/** "2025-03-10 13:00 UTC": an instant of a payload, the same for every reader. */
+export function formatInstant(at: string | null | undefined): string {
+  if (!at) return 'now';
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? at : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** The headline of a notification: what fired or resolved, where, and the value against the threshold. */
 export function describeNotification(payload: AlertPayload): string {
   if (payload.type === 'alert.test' || payload.metric === null) {
@@ -52,5 +59,5 @@ export function describeNotification(payload: AlertPayload): string {
     const why = payload.reason === 'period_ended' ? ' (a new period began)' : '';
     return `Resolved${why}: ${what} in ${where}; now ${value}${days}.`;
   }
-  return `${payload.reminder ? 'Still firing' : 'Firing'}: ${what} in ${where}; now ${value}${days}, since ${payload.since ?? 'now'}.`;
+  return `${payload.reminder ? 'Still firing' : 'Firing'}: ${what} in ${where}; now ${value}${days}, since ${formatInstant(payload.since)}.`;
 }

@@ -171,6 +171,17 @@ $$;
 comment on function public.alert_rule_value(public.alert_rules, timestamptz) is
   'A rule''s figure at p_now from the maintained views (llm_cost: USD of the period; rates: a fraction of the window''s sends; stale_views: the oldest view''s age in seconds), whether it breaches, and the local days it covers.';
 
+-- Instants in notifications and answers: UTC ISO 8601 whatever the session's TimeZone.
+create function public.alert_instant(p_at timestamptz)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select to_char(p_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+$$;
+comment on function public.alert_instant(timestamptz) is 'An instant as UTC ISO 8601 text (2025-03-10T13:00:00.000Z), the form of every time in alert payloads and answers.';
+
 -- What a notification says. dashboard_path is the dashboard filtered to the rule's workspace,
 -- campaign and days; the app makes it absolute with its SITE_URL.
 create function public.alert_payload(p_rule public.alert_rules, p_type text, p_value numeric, p_sends bigint,
@@ -188,8 +199,8 @@ as $$
     'direction', p_rule.direction,
     'value', p_value,
     'threshold', p_rule.threshold,
-    'since', p_since,
-    'at', p_at,
+    'since', public.alert_instant(p_since),
+    'at', public.alert_instant(p_at),
     'campaign', p_rule.campaign_name,
     'provider', p_rule.provider,
     'window', case p_rule.window_days when 1 then '24h' when 7 then '7d' end,
@@ -365,7 +376,7 @@ begin
     where o.workspace_id = v_row.workspace_id and o.id = v_row.id;
     v_claimed := v_claimed || (
       select jsonb_build_object('workspace_id', o.workspace_id, 'id', o.id, 'message_id', o.message_id, 'event_type', o.event_type,
-               'payload', o.payload, 'attempts', o.attempts, 'created_at', o.created_at,
+               'payload', o.payload, 'attempts', o.attempts,
                'channel', jsonb_build_object('id', c.id, 'kind', c.kind, 'url', c.url, 'secret', c.secret))
       from public.alert_outbox o join public.alert_channels c on c.workspace_id = o.workspace_id and c.id = o.channel_id
       where o.workspace_id = v_row.workspace_id and o.id = v_row.id);
@@ -464,16 +475,17 @@ as $$
     'threshold', p_rule.threshold, 'window', case p_rule.window_days when 1 then '24h' when 7 then '7d' end, 'period', p_rule.period,
     'min_sends', p_rule.min_sends, 'campaign', p_rule.campaign_name, 'provider', p_rule.provider,
     'for', p_rule.for_evaluations, 'resolve_after', p_rule.resolve_after, 'repeat_every_seconds', p_rule.repeat_every_seconds,
-    'channel_id', p_rule.channel_id, 'state', p_rule.state, 'since', p_rule.since, 'value', p_rule.last_value, 'sends', p_rule.last_sends,
-    'last_evaluated_at', p_rule.last_evaluated_at, 'last_fired_at', p_rule.last_fired_at, 'last_resolved_at', p_rule.last_resolved_at,
-    'created_at', p_rule.created_at,
+    'channel_id', p_rule.channel_id, 'state', p_rule.state, 'since', public.alert_instant(p_rule.since), 'value', p_rule.last_value,
+    'sends', p_rule.last_sends, 'last_evaluated_at', public.alert_instant(p_rule.last_evaluated_at),
+    'last_fired_at', public.alert_instant(p_rule.last_fired_at), 'last_resolved_at', public.alert_instant(p_rule.last_resolved_at),
+    'created_at', public.alert_instant(p_rule.created_at),
     'deliveries', coalesce((
       select jsonb_agg(jsonb_build_object(
                'id', d.id, 'message_id', d.message_id, 'type', d.event_type,
                'status', case when d.status = 'pending' and d.attempts > 0 then 'retrying' else d.status end,
                'attempts', d.attempts, 'http_status', d.last_http_status, 'error', d.last_error,
-               'created_at', d.created_at, 'sent_at', d.sent_at,
-               'next_attempt_at', case when d.status = 'pending' then d.next_attempt_at end) order by d.id desc)
+               'created_at', public.alert_instant(d.created_at), 'sent_at', public.alert_instant(d.sent_at),
+               'next_attempt_at', case when d.status = 'pending' then public.alert_instant(d.next_attempt_at) end) order by d.id desc)
       from (select * from public.alert_outbox o where o.workspace_id = p_rule.workspace_id and o.rule_id = p_rule.id
             order by o.id desc limit 5) d), '[]'::jsonb))
 $$;
@@ -495,8 +507,8 @@ begin
     'channels', coalesce((
       select jsonb_agg(jsonb_build_object('id', c.id, 'kind', c.kind, 'name', c.name,
                'url_hint', case when p_with_urls then substring(c.url from '^(https?://[^/?#]+)') || '/…' end,
-               'disabled_at', c.disabled_at, 'disabled_reason', c.disabled_reason,
-               'consecutive_failures', c.consecutive_failures, 'created_at', c.created_at) order by c.created_at, c.id)
+               'disabled_at', public.alert_instant(c.disabled_at), 'disabled_reason', c.disabled_reason,
+               'consecutive_failures', c.consecutive_failures, 'created_at', public.alert_instant(c.created_at)) order by c.created_at, c.id)
       from public.alert_channels c where c.workspace_id = p_workspace_id), '[]'::jsonb),
     'rules', coalesce((
       select jsonb_agg(public.alert_rule_json(a) order by a.created_at, a.id)
@@ -540,7 +552,7 @@ begin
     values (v_ws, v_b ->> 'kind', coalesce(v_b ->> 'name', ''), v_b ->> 'url', v_b ->> 'secret')
     returning * into v_chan;
     return jsonb_build_object('channel', jsonb_build_object('id', v_chan.id, 'kind', v_chan.kind, 'name', v_chan.name,
-      'url_hint', substring(v_chan.url from '^(https?://[^/?#]+)') || '/…', 'created_at', v_chan.created_at));
+      'url_hint', substring(v_chan.url from '^(https?://[^/?#]+)') || '/…', 'created_at', public.alert_instant(v_chan.created_at)));
   when 'channel_remove' then
     select count(*) into v_used from public.alert_rules a where a.workspace_id = v_ws and a.channel_id = p_target;
     if v_used > 0 then return jsonb_build_object('error', 'in_use', 'rules', v_used); end if;
@@ -556,7 +568,7 @@ begin
     insert into public.alert_outbox (workspace_id, message_id, channel_id, event_type, payload)
     values (v_ws, 'msg_' || pg_catalog.replace(gen_random_uuid()::text, '-', ''), p_target, 'alert.test',
             jsonb_build_object('type', 'alert.test', 'rule_id', null, 'workspace_id', nullif(v_ws, ''), 'metric', null, 'value', null,
-                               'threshold', null, 'since', now(), 'at', now(), 'dashboard_path', '/'))
+                               'threshold', null, 'since', public.alert_instant(now()), 'at', public.alert_instant(now()), 'dashboard_path', '/'))
     returning id into v_id;
     return jsonb_build_object('outbox_id', v_id, 'workspace_id', v_ws);
   when 'rule_add', 'rule_update' then
@@ -596,6 +608,19 @@ end
 $$;
 comment on function public.alerts_change(text, text, uuid, jsonb) is
   'Changes a workspace''s alerts (p_action: rule_add, rule_update, rule_remove, channel_add, channel_remove, channel_enable, channel_test; remove with a null workspace finds the rule or channel by id). Answers {rule}, {channel}, {removed}, {outbox_id}, or {error: missing | in_use | invalid}.';
+
+-- The workspaces that have alert channels ('' first: the operators'), for the CLI's list of everything.
+create function public.alerts_workspaces()
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(w.workspace_id order by w.workspace_id collate "C"), '[]'::jsonb)
+  from (select distinct c.workspace_id from public.alert_channels c) w
+$$;
+comment on function public.alerts_workspaces() is 'Every workspace id with an alert channel ('''' is the operators'').';
 
 create function public.alerts_list_for_member(p_user_id uuid, p_workspace_id text)
 returns jsonb
@@ -657,18 +682,18 @@ end
 $$;
 
 revoke all on function
-  public.alert_rule_value(public.alert_rules, timestamptz),
+  public.alert_instant(timestamptz), public.alert_rule_value(public.alert_rules, timestamptz),
   public.alert_payload(public.alert_rules, text, numeric, bigint, timestamptz, timestamptz, date, date, text, jsonb),
   public.alert_enqueue(public.alert_rules, text, jsonb), public.alerts_evaluate(text, timestamptz),
   public.alerts_claim_deliveries(integer, integer, text, bigint), public.alert_backoff(integer),
   public.alerts_record_delivery(text, bigint, text, integer, text, integer), public.alert_rule_json(public.alert_rules),
-  public.alerts_list(text, boolean), public.alerts_change(text, text, uuid, jsonb),
+  public.alerts_list(text, boolean), public.alerts_change(text, text, uuid, jsonb), public.alerts_workspaces(),
   public.alerts_list_for_member(uuid, text), public.alerts_change_for_member(uuid, text, text, uuid, jsonb)
   from public, anon, authenticated;
 grant execute on function
   public.alerts_evaluate(text, timestamptz), public.alerts_claim_deliveries(integer, integer, text, bigint),
   public.alerts_record_delivery(text, bigint, text, integer, text, integer), public.alerts_list(text, boolean),
-  public.alerts_change(text, text, uuid, jsonb), public.alerts_list_for_member(uuid, text),
+  public.alerts_change(text, text, uuid, jsonb), public.alerts_workspaces(), public.alerts_list_for_member(uuid, text),
   public.alerts_change_for_member(uuid, text, text, uuid, jsonb)
   to service_role;
 
