@@ -14,6 +14,7 @@ export default defineConfig({
       'tests/integration/incremental-refresh.test.ts',
       'tests/integration/live-dashboard.test.ts',
       'tests/integration/dashboard-aggregate.test.ts',
+      'tests/integration/alerts.test.ts',
     ],
     globalSetup: ['tests/support/citus-global-setup.ts'],
     setupFiles: ['tests/support/setup.ts'],
