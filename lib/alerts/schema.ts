@@ -2,19 +2,10 @@
 // rules and channels), and what a notification carries. zod schemas shared by the routes, the CLI
 // and the contract tests; free of server imports (the page uses the types).
 import { z } from 'zod';
+import { ALERT_METRICS, ALERT_PERIODS, ALERT_WINDOWS, CHANNEL_KINDS, RATE_METRICS } from './metrics';
 
-export const ALERT_METRICS = ['llm_cost', 'bounce_rate', 'opt_out_rate', 'reply_rate', 'stale_views'] as const;
-export type AlertMetric = (typeof ALERT_METRICS)[number];
-export const RATE_METRICS: readonly AlertMetric[] = ['bounce_rate', 'opt_out_rate', 'reply_rate'];
-export const ALERT_WINDOWS = ['24h', '7d'] as const;
-export const ALERT_PERIODS = ['day', 'month'] as const;
-export const CHANNEL_KINDS = ['webhook', 'slack'] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
-
-/** The spec's stale threshold, the default of a stale_views rule. */
-export const DEFAULT_STALE_SECONDS = 600;
-/** Below this many sends in its window a rate rule stays quiet (a 1-in-2 bounce rate is noise). */
-export const DEFAULT_MIN_SENDS = 100;
+export { ALERT_METRICS, ALERT_PERIODS, ALERT_WINDOWS, CHANNEL_KINDS, DEFAULT_MIN_SENDS, DEFAULT_STALE_SECONDS, RATE_METRICS } from './metrics';
+export type { AlertMetric, ChannelKind } from './metrics';
 
 const count = (name: string, max: number) => z.number(`${name} must be a number`).int(`${name} must be a whole number`).min(1, `${name} must be at least 1`).max(max, `${name} must be at most ${max}`);
 const label = (name: string) => z.string(`${name} must be a string`).min(1, `${name} must not be empty`).max(200, `${name} must be at most 200 characters`)

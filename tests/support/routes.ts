@@ -8,8 +8,8 @@ export interface RouteAnswer<T = unknown> {
   body: T;
 }
 
-/** A dynamic route's segment values ([id]), as Next.js hands them to the handler. */
-export type RouteContext = { params: Promise<Record<string, string>> };
+/** A dynamic route's segment values, as Next.js hands them to the handler (our routes' one segment is [id]). */
+export type RouteContext = { params: Promise<Record<string, string> & { id: string }> };
 
 export async function callRoute<T = unknown>(
   handler: (request: Request, context: RouteContext) => Promise<Response>,
@@ -17,7 +17,7 @@ export async function callRoute<T = unknown>(
   init: RequestInit = {},
   params: Record<string, string> = {},
 ): Promise<RouteAnswer<T>> {
-  const response = await handler(new Request(new URL(url, 'http://localhost'), init), { params: Promise.resolve(params) });
+  const response = await handler(new Request(new URL(url, 'http://localhost'), init), { params: Promise.resolve({ id: '', ...params }) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };
 }
