@@ -70,10 +70,11 @@ create table public.alert_rules (
   created_at            timestamptz not null default now(),
   primary key (workspace_id, id),
   foreign key (workspace_id, channel_id) references public.alert_channels (workspace_id, id),
-  constraint alert_rules_shape check (case metric
-    when 'llm_cost' then direction = 'above' and period is not null and window_days is null and workspace_id <> ''
-    when 'stale_views' then direction = 'above' and workspace_id = '' and period is null and window_days is null
-                            and campaign_name is null and provider is null
+  -- Searched CASE only: Citus deparses a simple CASE (case metric when ...) wrongly on the shards.
+  constraint alert_rules_shape check (case
+    when metric = 'llm_cost' then direction = 'above' and period is not null and window_days is null and workspace_id <> ''
+    when metric = 'stale_views' then direction = 'above' and workspace_id = '' and period is null and window_days is null
+                                     and campaign_name is null and provider is null
     else window_days is not null and period is null and provider is null and workspace_id <> '' end)
 );
 comment on table public.alert_rules is
@@ -141,10 +142,16 @@ begin
     return query select v_value, null::bigint, coalesce(v_never, true) or v_value > p_rule.threshold, null::date, null::date, null::date, 'UTC'::text;
     return;
   end if;
-  v_zone := public.dashboard_answer_zone(p_rule.workspace_id, 'mv');
+  -- The zone the views' days are cut in, as dashboard_answer_zone(workspace, 'mv') says; read here
+  -- by two statements because Citus cannot plan that SQL function's parameters.
+  select s.time_zone into v_zone from public.dashboard_workspace_state s where s.workspace_id = p_rule.workspace_id;
+  if v_zone is null then
+    select st.time_zone into v_zone from public.workspace_settings st where st.workspace_id = p_rule.workspace_id;
+  end if;
+  v_zone := coalesce(v_zone, 'UTC');
   v_today := (p_now at time zone v_zone)::date;
   if p_rule.metric = 'llm_cost' then
-    v_from := case p_rule.period when 'day' then v_today else date_trunc('month', v_today)::date end;
+    v_from := case when p_rule.period = 'day' then v_today else date_trunc('month', v_today)::date end;
     select coalesce(sum(m.total_cost), 0) into v_value
     from public.mv_llm_cost m
     where m.workspace_id = p_rule.workspace_id and m.day between v_from and v_today
@@ -156,7 +163,7 @@ begin
   end if;
   v_from := v_today - p_rule.window_days;
   select coalesce(sum(s.sends), 0),
-         coalesce(sum(case p_rule.metric when 'bounce_rate' then s.bounces when 'opt_out_rate' then s.opt_outs else s.replies end), 0)
+         coalesce(sum(case when p_rule.metric = 'bounce_rate' then s.bounces when p_rule.metric = 'opt_out_rate' then s.opt_outs else s.replies end), 0)
     into v_sends, v_count
   from public.mv_daily_stats s
   where s.workspace_id = p_rule.workspace_id and s.day between v_from and v_today
@@ -164,7 +171,7 @@ begin
   v_value := case when v_sends > 0 then round(v_count::numeric / v_sends, 6) end;
   return query select v_value, v_sends,
     coalesce(v_sends > 0 and v_sends >= p_rule.min_sends
-             and case p_rule.direction when 'above' then v_value > p_rule.threshold else v_value < p_rule.threshold end, false),
+             and case when p_rule.direction = 'above' then v_value > p_rule.threshold else v_value < p_rule.threshold end, false),
     v_from, v_today, null::date, v_zone;
 end
 $$;
@@ -203,7 +210,7 @@ as $$
     'at', public.alert_instant(p_at),
     'campaign', p_rule.campaign_name,
     'provider', p_rule.provider,
-    'window', case p_rule.window_days when 1 then '24h' when 7 then '7d' end,
+    'window', case when p_rule.window_days = 1 then '24h' when p_rule.window_days = 7 then '7d' end,
     'period', p_rule.period,
     'from', to_char(p_window_from, 'YYYY-MM-DD'),
     'to', to_char(p_window_to, 'YYYY-MM-DD'),
@@ -414,6 +421,8 @@ declare
   v_failures integer;
   v_disable  text;
   v_status   text;
+  v_next     timestamptz;
+  v_sent     timestamptz;
 begin
   if p_outcome not in ('sent', 'failed', 'rate_limited', 'gone', 'deferred') then
     raise exception 'alerts_record_delivery: unknown outcome %', p_outcome using errcode = '22023';
@@ -427,13 +436,14 @@ begin
     return jsonb_build_object('status', 'pending');
   end if;
   v_status := case when p_outcome = 'sent' then 'sent' when p_outcome = 'gone' or v_row.attempts + 1 >= 12 then 'failed' else 'pending' end;
+  -- Worked out here, then written as values (Citus refuses now() inside a CASE of an UPDATE).
+  v_next := case when v_status = 'pending' then now() + greatest(
+      case when p_outcome = 'rate_limited' then make_interval(secs => 1) else public.alert_backoff(v_row.attempts + 1) end,
+      make_interval(secs => coalesce(p_retry_after_seconds, 0))) else v_row.next_attempt_at end;
+  v_sent := case when p_outcome = 'sent' then now() end;
   update public.alert_outbox o set
-    status = v_status, attempts = o.attempts + 1, claimed_until = null, last_attempt_at = now(),
-    last_http_status = p_http_status, last_error = left(p_error, 500),
-    sent_at = case when p_outcome = 'sent' then now() end,
-    next_attempt_at = case when v_status = 'pending' then now() + greatest(
-      case when p_outcome = 'rate_limited' then make_interval(secs => 1) else public.alert_backoff(o.attempts + 1) end,
-      make_interval(secs => coalesce(p_retry_after_seconds, 0))) else o.next_attempt_at end
+    status = v_status, attempts = v_row.attempts + 1, claimed_until = null, last_attempt_at = now(),
+    last_http_status = p_http_status, last_error = left(p_error, 500), sent_at = v_sent, next_attempt_at = v_next
   where o.workspace_id = p_workspace_id and o.id = p_id;
   if p_outcome = 'sent' then
     update public.alert_channels c set consecutive_failures = 0 where c.workspace_id = p_workspace_id and c.id = v_row.channel_id;
@@ -465,14 +475,16 @@ comment on function public.alerts_record_delivery(text, bigint, text, integer, t
 -- A rule as the API and the CLI show it, with its latest deliveries.
 create function public.alert_rule_json(p_rule public.alert_rules)
 returns jsonb
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select jsonb_build_object(
+begin
+  -- PL/pgSQL, not SQL: Citus plans the deliveries' read (a parameter against a distributed table) only here.
+  return jsonb_build_object(
     'id', p_rule.id, 'workspace_id', nullif(p_rule.workspace_id, ''), 'metric', p_rule.metric, 'direction', p_rule.direction,
-    'threshold', p_rule.threshold, 'window', case p_rule.window_days when 1 then '24h' when 7 then '7d' end, 'period', p_rule.period,
+    'threshold', p_rule.threshold, 'window', case when p_rule.window_days = 1 then '24h' when p_rule.window_days = 7 then '7d' end, 'period', p_rule.period,
     'min_sends', p_rule.min_sends, 'campaign', p_rule.campaign_name, 'provider', p_rule.provider,
     'for', p_rule.for_evaluations, 'resolve_after', p_rule.resolve_after, 'repeat_every_seconds', p_rule.repeat_every_seconds,
     'channel_id', p_rule.channel_id, 'state', p_rule.state, 'since', public.alert_instant(p_rule.since), 'value', p_rule.last_value,
@@ -487,7 +499,8 @@ as $$
                'created_at', public.alert_instant(d.created_at), 'sent_at', public.alert_instant(d.sent_at),
                'next_attempt_at', case when d.status = 'pending' then public.alert_instant(d.next_attempt_at) end) order by d.id desc)
       from (select * from public.alert_outbox o where o.workspace_id = p_rule.workspace_id and o.rule_id = p_rule.id
-            order by o.id desc limit 5) d), '[]'::jsonb))
+            order by o.id desc limit 5) d), '[]'::jsonb));
+end
 $$;
 comment on function public.alert_rule_json(public.alert_rules) is 'One rule, its state and history (last fired/resolved, value, its five latest deliveries) as JSON.';
 
@@ -501,7 +514,15 @@ security definer
 set search_path = ''
 set statement_timeout = '5s'
 as $$
+declare
+  v_rule  public.alert_rules;
+  v_rules jsonb := '[]'::jsonb;
 begin
+  -- One rule at a time on the coordinator: on Citus a function of a distributed table's row cannot
+  -- run on the shards (their row type is the shard's).
+  for v_rule in select * from public.alert_rules a where a.workspace_id = p_workspace_id order by a.created_at, a.id loop
+    v_rules := v_rules || public.alert_rule_json(v_rule);
+  end loop;
   return jsonb_build_object(
     'workspace_id', nullif(p_workspace_id, ''),
     'channels', coalesce((
@@ -510,9 +531,7 @@ begin
                'disabled_at', public.alert_instant(c.disabled_at), 'disabled_reason', c.disabled_reason,
                'consecutive_failures', c.consecutive_failures, 'created_at', public.alert_instant(c.created_at)) order by c.created_at, c.id)
       from public.alert_channels c where c.workspace_id = p_workspace_id), '[]'::jsonb),
-    'rules', coalesce((
-      select jsonb_agg(public.alert_rule_json(a) order by a.created_at, a.id)
-      from public.alert_rules a where a.workspace_id = p_workspace_id), '[]'::jsonb));
+    'rules', v_rules);
 end
 $$;
 comment on function public.alerts_list(text, boolean) is
@@ -576,7 +595,7 @@ begin
       insert into public.alert_rules (workspace_id, metric, direction, threshold, window_days, period, min_sends, campaign_name, provider,
                                       for_evaluations, resolve_after, repeat_every_seconds, channel_id)
       values (v_ws, v_b ->> 'metric', v_b ->> 'direction', (v_b ->> 'threshold')::numeric,
-              case v_b ->> 'window' when '24h' then 1 when '7d' then 7 end, v_b ->> 'period',
+              case when v_b ->> 'window' = '24h' then 1 when v_b ->> 'window' = '7d' then 7 end, v_b ->> 'period',
               coalesce((v_b ->> 'min_sends')::integer, 100), v_b ->> 'campaign', v_b ->> 'provider',
               coalesce((v_b ->> 'for')::integer, 1), coalesce((v_b ->> 'resolve_after')::integer, 1),
               (v_b ->> 'repeat_every_seconds')::integer, (v_b ->> 'channel_id')::uuid)
@@ -584,7 +603,7 @@ begin
     else
       -- The state is kept: the next evaluation judges it by the new settings (and says so if it resolves).
       update public.alert_rules a set metric = v_b ->> 'metric', direction = v_b ->> 'direction', threshold = (v_b ->> 'threshold')::numeric,
-        window_days = case v_b ->> 'window' when '24h' then 1 when '7d' then 7 end, period = v_b ->> 'period',
+        window_days = case when v_b ->> 'window' = '24h' then 1 when v_b ->> 'window' = '7d' then 7 end, period = v_b ->> 'period',
         min_sends = coalesce((v_b ->> 'min_sends')::integer, 100), campaign_name = v_b ->> 'campaign', provider = v_b ->> 'provider',
         for_evaluations = coalesce((v_b ->> 'for')::integer, 1), resolve_after = coalesce((v_b ->> 'resolve_after')::integer, 1),
         repeat_every_seconds = (v_b ->> 'repeat_every_seconds')::integer, channel_id = (v_b ->> 'channel_id')::uuid

@@ -135,7 +135,7 @@ describe('a bounce-rate rule, through the refresh route (the cron)', () => {
 
   it('a 24h window is the local days of today and yesterday in the workspace\'s zone, nothing older', async () => {
     const ws = await workspace('window');
-    await client.query(`select public.dashboard_set_time_zone($1, 'Asia/Kolkata')`, [ws]);
+    await client.query(`insert into public.workspace_settings (workspace_id, time_zone) values ($1, 'Asia/Kolkata')`, [ws]);
     const channel = await addChannel(client, ws, receiver);
     await addRule(client, ws, { metric: 'reply_rate', direction: 'below', threshold: 0.1, window: '24h', min_sends: 10, channel_id: channel });
     // Now: 2025-06-10 02:00 in Kolkata (UTC+5:30). Today and yesterday there: the 9th and the 10th.
@@ -293,7 +293,7 @@ describe('one notification, however many evaluate', () => {
 describe('an LLM budget per local month', () => {
   it('crossings at 80 % and 100 % fire once each per month, and both re-arm when the month begins in the workspace\'s zone', async () => {
     const ws = await workspace('budget');
-    await client.query(`select public.dashboard_set_time_zone($1, 'America/New_York')`, [ws]);
+    await client.query(`insert into public.workspace_settings (workspace_id, time_zone) values ($1, 'America/New_York')`, [ws]);
     const channel = await addChannel(client, ws, receiver);
     const warn = await addRule(client, ws, { metric: 'llm_cost', threshold: 80, period: 'month', channel_id: channel });
     const over = await addRule(client, ws, { metric: 'llm_cost', threshold: 100, period: 'month', channel_id: channel });
@@ -329,6 +329,21 @@ describe('an LLM budget per local month', () => {
     expect(await deliverDue(store, OPTIONS)).toMatchObject({ sent: 5 });
     expect(receiver.accepted().map((r) => `${r.verified?.type} ${r.verified?.value}`)).toEqual([
       'alert.firing 85', 'alert.firing 105', 'alert.resolved 115', 'alert.resolved 115', 'alert.firing 90']);
+  });
+});
+
+describe('reminders', () => {
+  it('with repeat_every_seconds, a firing rule reminds once the interval has passed, and only then', async () => {
+    const ws = await workspace('remind');
+    const channel = await addChannel(client, ws, receiver);
+    await addRule(client, ws, { metric: 'llm_cost', threshold: 1, period: 'day', repeat_every_seconds: 600, channel_id: channel });
+    await insertLlmUsage(client, [{ workspace_id: ws, cost_usd: 5, created_at: '2025-05-05T08:00:00Z' }]);
+    await refreshViewsNow(client);
+    for (const at of ['10:00:00', '10:05:00', '10:09:59', '10:10:00', '10:15:00', '10:20:00']) await evaluate(client, `2025-05-05T${at}Z`);
+    const told = await outbox(client, ws);
+    expect(told.map((row) => [row.event_type, row.payload.reminder, row.payload.at])).toEqual([
+      ['alert.firing', false, '2025-05-05T10:00:00.000Z'], ['alert.firing', true, '2025-05-05T10:10:00.000Z'], ['alert.firing', true, '2025-05-05T10:20:00.000Z']]);
+    expect(new Set(told.map((row) => row.payload.since))).toEqual(new Set(['2025-05-05T10:00:00.000Z']));
   });
 });
 
