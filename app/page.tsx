@@ -17,6 +17,7 @@ import { pickLocale } from '@/lib/dashboard/locale';
 import { getStore } from '@/lib/db';
 import { env } from '@/lib/env';
 import { pageFailure } from '@/lib/http/page-failure';
+import { logEvent } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
 
@@ -46,7 +47,11 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
       const [current, campaigns, alerts] = await Promise.all([
         readDashboard(store, reader, query),
         readCampaigns(store, reader, campaignsQuery(query)),
-        readAlerts(store, reader, query.workspace_id),
+        // The numbers never wait on the alerts: if they cannot be read now, the page's panel asks again.
+        readAlerts(store, reader, query.workspace_id).catch((error: unknown) => {
+          logEvent('warn', 'alerts_read_failed', { route: 'GET /', cause: error instanceof Error ? error.message : String(error) });
+          return undefined;
+        }),
       ]);
       if (current.kind === 'data') initial.current = current.body;
       if (campaigns.kind === 'data') initial.campaigns = campaigns.body;
