@@ -17,6 +17,7 @@ export default defineConfig({
       'tests/integration/maintenance.test.ts',
       // sign_in_throttle is distributed by its subject there: counting and pruning across shards.
       'tests/integration/sign-in-throttle.test.ts',
+      'tests/integration/alerts.test.ts',
     ],
     globalSetup: ['tests/support/citus-global-setup.ts'],
     setupFiles: ['tests/support/setup.ts'],

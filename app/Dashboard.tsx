@@ -2,6 +2,8 @@
 // The dashboard's data container: filters in the URL, data through SWR, the first view handed over
 // by the server. The pieces it renders (components/) only draw what they are given.
 import { useCallback, useEffect, useState } from 'react';
+import { AlertBanner } from '@/components/AlertBanner';
+import { AlertsPanel } from '@/components/AlertsPanel';
 import { CampaignTable } from '@/components/CampaignTable';
 import { CsvButton } from '@/components/CsvButton';
 import { DashboardCharts } from '@/components/DashboardCharts';
@@ -15,8 +17,10 @@ import { TimeZoneSetting } from '@/components/TimeZoneSetting';
 import { campaignsCsv, costCsv, csvFileName, timeseriesCsv } from '@/lib/dashboard/csv';
 import { apiSearch, filtersToSearch, resolveFilters, widestRangeWithData, withDays } from '@/lib/dashboard/filters';
 import { formatDay } from '@/lib/dashboard/format';
+import type { AlertsResponse } from '@/lib/alerts/schema';
 import type { DashboardQuery } from '@/lib/dashboard/query';
 import type { CampaignsResponse, DashboardResponse, WorkspacesResponse } from '@/lib/dashboard/response';
+import { alertActions, useAlerts } from '@/lib/swr/use-alerts';
 import { useCampaigns, useDashboard } from '@/lib/swr/use-dashboard';
 import { useWorkspaces } from '@/lib/swr/use-workspaces';
 
@@ -27,6 +31,8 @@ export interface DashboardInitial {
   /** The server-rendered answers for `query` (the aggregate with its comparison, and the campaigns). */
   current?: DashboardResponse;
   campaigns?: CampaignsResponse;
+  /** The workspace's alerts (the banner is in the first paint). */
+  alerts?: AlertsResponse;
   renderedAt: number;
   /** Chosen on the server from Accept-Language, so server and browser format dates alike. */
   locale: string;
@@ -60,6 +66,7 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
   const isInitial = sameQuery(query, initial.query);
   const current = useDashboard(query, isInitial ? initial.current : undefined);
   const campaigns = useCampaigns(query, isInitial ? initial.campaigns : undefined);
+  const alerts = useAlerts(query?.workspace_id ?? null, query?.workspace_id === initial.query?.workspace_id ? initial.alerts : undefined);
 
   const change = useCallback((next: DashboardQuery) => {
     setQuery(next);
@@ -121,6 +128,7 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
       </header>
       <FilterBar query={query} workspaces={list} onChange={change} />
       {notices.map((notice) => <div key={notice} className="banner notice" role="status" data-testid="notice">{notice}</div>)}
+      {alerts.data ? <AlertBanner rules={alerts.data.rules} /> : null}
       {current.error ? <ErrorBanner message={current.error.message} onRetry={retry} /> : null}
       {data && isEmptyRange(data) ? (
         <EmptyState onWidest={widest ? () => change(withDays(query, { ...widest, range: null })) : undefined} widestLabel={widest ? range(widest) : undefined} />
@@ -141,6 +149,8 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
             onSelect={(name) => change({ ...query, campaign: name })} />
         ) : campaigns.error ? null : <p className="muted">Loading campaigns…</p>}
       </section>
+      <AlertsPanel alerts={alerts.data} error={alerts.error?.message} admin={alerts.data?.role === 'admin'}
+        campaigns={workspace?.campaigns.map((c) => c.campaign_name) ?? []} actions={alertActions(query.workspace_id, () => alerts.mutate())} />
       {data ? (
         <div className="exports" role="group" aria-label="Download as CSV">
           <span className="muted">Download CSV:</span>

@@ -9,6 +9,7 @@ import { ErrorBanner } from '@/components/ErrorBanner';
 import { authenticate } from '@/lib/auth/access';
 import { pageCredentials } from '@/lib/auth/next';
 import { devSignInEnabled } from '@/lib/auth/session';
+import { readAlerts } from '@/lib/alerts/manage';
 import { readCampaigns, readDashboard } from '@/lib/dashboard/read';
 import { readWorkspaces } from '@/lib/dashboard/workspaces';
 import { campaignsQuery, resolveFilters } from '@/lib/dashboard/filters';
@@ -16,6 +17,7 @@ import { pickLocale } from '@/lib/dashboard/locale';
 import { getStore } from '@/lib/db';
 import { env } from '@/lib/env';
 import { pageFailure } from '@/lib/http/page-failure';
+import { logEvent } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
 
@@ -43,12 +45,18 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
     const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), DASHBOARD_SOURCE);
     initial = { query, notices, workspaces, renderedAt: Date.now(), locale, staleAfterSeconds: STALE_AFTER_SECONDS };
     if (query) {
-      const [current, campaigns] = await Promise.all([
+      const [current, campaigns, alerts] = await Promise.all([
         readDashboard(store, reader, query),
         readCampaigns(store, reader, campaignsQuery(query)),
+        // The numbers never wait on the alerts: if they cannot be read now, the page's panel asks again.
+        readAlerts(store, reader, query.workspace_id).catch((error: unknown) => {
+          logEvent('warn', 'alerts_read_failed', { route: 'GET /', cause: error instanceof Error ? error.message : String(error) });
+          return undefined;
+        }),
       ]);
       if (current.kind === 'data') initial.current = current.body;
       if (campaigns.kind === 'data') initial.campaigns = campaigns.body;
+      initial.alerts = alerts;
     }
   } catch (error) {
     // The API's classes: the database unreachable or out of step with the app is explained here (the

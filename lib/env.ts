@@ -51,14 +51,18 @@ const schema = z
     SUPABASE_JWT_ISSUER: z.preprocess(emptyAsUndefined, z.url('SUPABASE_JWT_ISSUER must be a URL like https://<project>.supabase.co/auth/v1').optional()),
     // 1: only sessions that passed multi-factor authentication (aal2) read the dashboard.
     DASHBOARD_REQUIRE_AAL2: z.preprocess(emptyAsUndefined, z.enum(['0', '1'], 'DASHBOARD_REQUIRE_AAL2 must be 1 or 0').default('0').transform((value) => value === '1')),
-    // The site's own origin: sign-in links point at it and cookie-authenticated POSTs must come from
-    // it. Required in production; never taken from a request's Origin or Host, which clients choose.
+    // The site's own origin: sign-in links point at it, cookie-authenticated POSTs must come from it,
+    // and alerts link to the dashboard with it. Required in production; never taken from a request's
+    // Origin or Host, which clients choose.
     SITE_URL: siteUrl('SITE_URL'),
     NEXT_PUBLIC_SITE_URL: siteUrl('NEXT_PUBLIC_SITE_URL'),
     // The request header that carries the client's IP, set (overwritten, not appended to) by the
     // platform in front of the server: Vercel sets x-forwarded-for. Sign-in throttling keys on it.
     CLIENT_IP_HEADER: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9-]+$/, 'CLIENT_IP_HEADER must be a header name, like x-forwarded-for or cf-connecting-ip')
       .default('x-forwarded-for').transform((value) => value.toLowerCase())),
+    // Alert channels may point at private or loopback addresses (tests, a receiver on the same network).
+    // Off by default outside `next dev`: a webhook URL must not become a way to reach the internal network.
+    ALERTS_ALLOW_PRIVATE_URLS: z.preprocess(emptyAsUndefined, z.enum(['0', '1'], 'ALERTS_ALLOW_PRIVATE_URLS must be 1 or 0').default('0').transform((value) => value === '1')),
     NODE_ENV: z.string().optional(),
     // Set by Vercel on its deployments ("1"): there X-Forwarded-For is the platform's, not the client's.
     VERCEL: z.string().optional(),

@@ -17,10 +17,13 @@ import { parseArgs } from 'node:util';
 import nextEnv from '@next/env';
 import pg from 'pg';
 import { describeRefresh, refreshViews } from '../lib/admin/views';
+import { deliveryOptions } from '../lib/alerts/evaluate';
+import { alertsTick, describeTick } from '../lib/alerts/tick';
 import { createPostgresStore } from '../lib/db/postgres';
 import { askSchema } from '../lib/db/schema-check';
 import { isOutOfStep, schemaMessage } from '../lib/db/schema-version';
 import type { DatabaseStore } from '../lib/db/store';
+import type { DeliveryOptions } from '../lib/alerts/deliver';
 import { isEnvError, isLoopbackHost, parseEnv } from '../lib/env';
 import { DEV_DATA_DIR, resolveDatabase, type ResolvedDatabase } from './lib/database';
 import { DEMO_WORKSPACES, seedDemoData } from './lib/demo-data';
@@ -123,8 +126,10 @@ async function main(): Promise<void> {
   await reportSchema(store);
 
   // The first refresh runs beside the web server's start-up rather than before it.
-  void refreshAndReport(store);
-  const timer = setInterval(() => void refreshAndReport(store), refreshEvery * 1000);
+  // Alerts are delivered as under `next dev` (private addresses allowed: a receiver on this machine).
+  const delivery = deliveryOptions(parseEnv({ ...process.env, ...childEnv }), { allowPrivate: true });
+  void refreshAndReport(store, delivery);
+  const timer = setInterval(() => void refreshAndReport(store, delivery), refreshEvery * 1000);
 
   log(onlyThisMachine
     ? `listening on http://127.0.0.1:${port} (only this machine can reach it; --host 0.0.0.0 opens it to the network)`
@@ -225,10 +230,13 @@ async function reportSchema(store: DatabaseStore): Promise<void> {
   }
 }
 
-async function refreshAndReport(store: DatabaseStore): Promise<void> {
+/** The cron's tick: the refresh, then the alerts (stale_views alone when the refresh failed or was skipped). */
+async function refreshAndReport(store: DatabaseStore, delivery: DeliveryOptions): Promise<void> {
+  let refreshed = false;
   try {
     const result = await refreshViews(store);
     if (result.status === 'refreshed') {
+      refreshed = true;
       log(`views refreshed: ${describeRefresh(result)}`);
     } else {
       log(`refresh skipped: ${result.reason}`);
@@ -236,6 +244,8 @@ async function refreshAndReport(store: DatabaseStore): Promise<void> {
   } catch (error) {
     log(`refresh failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const tick = await alertsTick(store, refreshed, delivery);
+  if (tick.evaluation?.status !== 'evaluated' || tick.evaluation.evaluated > 0) log(describeTick(tick));
 }
 
 main().catch((error: unknown) => {

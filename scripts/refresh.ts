@@ -1,6 +1,9 @@
 // npm run refresh [-- --full]: bring the dashboard's views up to date now and print what each did.
 import { parseArgs } from 'node:util';
-import { refreshViews } from '../lib/admin/views';
+import { refreshViews, type RefreshResult } from '../lib/admin/views';
+import { deliveryOptions } from '../lib/alerts/evaluate';
+import { alertsTick, describeTick } from '../lib/alerts/tick';
+import { parseEnv } from '../lib/env';
 import { runCommand, UsageError, withDatabaseStore } from './lib/cli';
 
 const HELP = `Usage: npm run refresh [-- --full]
@@ -9,6 +12,8 @@ Runs refresh_dashboard_views() on DATABASE_URL, or on the embedded dev database 
 (it applies no migrations: a database without them is refused with a message to run
 \`npm run migrate\`): recomputes the (workspace, day) buckets written since the
 last refresh and prints, per view, the buckets recomputed, the rows changed and the time taken.
+Then, as the cron does, evaluates the alert rules and delivers their notifications (after a refresh
+that failed or was skipped: the operators' stale_views only).
 
 Options:
   --full   rebuild every view from the raw tables (repair; takes as long as the data is large)
@@ -32,9 +37,18 @@ runCommand('refresh', HELP, async () => {
   }
   return withDatabaseStore({ requireMigrations: true }, async (store, database) => {
     console.error(`${values.full ? 'Rebuilding' : 'Refreshing'} views on ${database.description} …`);
-    const result = await refreshViews(store, { full: values.full });
+    const alerts = async (refreshed: boolean) =>
+      console.log(describeTick(await alertsTick(store, refreshed, deliveryOptions(parseEnv({ ...process.env, DATABASE_URL: database.url })))));
+    let result: RefreshResult;
+    try {
+      result = await refreshViews(store, { full: values.full });
+    } catch (error) {
+      await alerts(false);
+      throw error;
+    }
     if (result.status === 'skipped') {
       console.log(`Skipped: ${result.reason}.`);
+      await alerts(false);
       return EXIT_SKIPPED;
     }
     const rows = [
@@ -47,6 +61,7 @@ runCommand('refresh', HELP, async () => {
     console.log(line(header));
     for (const row of rows) console.log(line(row));
     console.log(`(reading the changes and their raw rows: ${result.capture_ms.toFixed(1)} ms; current as of ${result.current_as_of})`);
+    await alerts(true);
     return 0;
   });
 });

@@ -1,5 +1,9 @@
 // Running a refresh for a caller who may (the routes decide who that is and map the outcome to
 // HTTP): the refresh or why not, freshness with its stale flags, one structured log line per refresh.
+// Every refresh is followed by the alerts' evaluation in the same tick: every rule after a refresh,
+// the operators' stale_views after one that failed or was skipped (their delivery is the caller's).
+import { evaluateAfterRefresh } from '../alerts/evaluate';
+import type { Evaluation } from '../alerts/schema';
 import type { DatabaseStore } from '../db/store';
 import { logEvent } from '../log';
 import type { SecretVia } from './auth';
@@ -31,13 +35,16 @@ export async function publicFreshnessReport(store: DatabaseStore, staleAfterSeco
   return report(await viewAges(store), staleAfterSeconds);
 }
 
-export type RefreshDone = Omit<Extract<RefreshResult, { status: 'refreshed' }>, 'started_at' | 'finished_at'>;
+export type RefreshDone = Omit<Extract<RefreshResult, { status: 'refreshed' }>, 'started_at' | 'finished_at'> & {
+  /** The alerts evaluated right after, over every workspace (null when the evaluation failed; it is logged). */
+  alerts: Evaluation | null;
+};
 
 /** What a refresh did, or that another one was running; `answer` is what the caller is told. */
 export type RefreshOutcome<Answer = RefreshDone> = { kind: 'refreshed'; answer: Answer } | { kind: 'busy'; reason: string };
 export type RefreshVia = SecretVia | 'workspace-admin';
 
-/** The operator's answer (refresh token, cron): what the refresh did over every tenant, and the global freshness. */
+/** The operator's answer (refresh token, cron): what the refresh did over every tenant, the alerts' evaluation, and the global freshness. */
 export type OperatorRefreshAnswer = RefreshDone & { freshness: ViewFreshness[] };
 
 export async function refreshForOperator(store: DatabaseStore, via: SecretVia): Promise<RefreshOutcome<OperatorRefreshAnswer>> {
@@ -53,10 +60,12 @@ export async function refreshNow(store: DatabaseStore, via: RefreshVia): Promise
     result = await refreshViews(store);
   } catch (error) {
     logEvent('error', 'views_refresh_failed', { via, outcome: 'failed', cause: error instanceof Error ? error.message : String(error) });
+    await evaluateAfterRefresh(store, 'operators');
     throw error;
   }
   if (result.status === 'skipped') {
     logEvent('info', 'views_refresh_skipped', { via, outcome: 'skipped', reason: result.reason });
+    await evaluateAfterRefresh(store, 'operators');
     return { kind: 'busy', reason: result.reason };
   }
   const slow = result.duration_ms > REFRESH_BUDGET_MS;
@@ -71,6 +80,7 @@ export async function refreshNow(store: DatabaseStore, via: RefreshVia): Promise
     views: result.views,
     ...(slow ? { warning: `refresh took over the ${REFRESH_BUDGET_MS} ms budget` } : {}),
   });
+  const alerts = await evaluateAfterRefresh(store, 'all');
   const { started_at: _started, finished_at: _finished, ...done } = result;
-  return { kind: 'refreshed', answer: done };
+  return { kind: 'refreshed', answer: { ...done, alerts } };
 }

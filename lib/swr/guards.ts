@@ -1,5 +1,6 @@
 // The shapes the page's hooks draw, checked in the browser without zod (the server validated the
 // whole answer against the contract's schema before sending it; see fetcher.ts).
+import type { AlertsResponse } from '../alerts/schema';
 import type { CampaignsResponse, DashboardResponse, WorkspacesResponse } from '../dashboard/response';
 
 type Fields = Record<string, unknown>;
@@ -21,4 +22,8 @@ export function isCampaignsResponse(value: unknown): value is CampaignsResponse 
 
 export function isWorkspacesResponse(value: unknown): value is WorkspacesResponse {
   return isObject(value) && has(value, { workspaces: 'array' });
+}
+
+export function isAlertsResponse(value: unknown): value is AlertsResponse {
+  return isObject(value) && has(value, { rules: 'array', channels: 'array' });
 }

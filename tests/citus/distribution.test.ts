@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, insertEvents, insertLlmUsage, refreshViewsNow, uniqueWorkspace } from '../support/db';
 
 const DISTRIBUTED = ['email_events', 'llm_usage', 'daily_stats', 'mv_daily_stats', 'mv_daily_contacts', 'mv_llm_cost',
-  'dashboard_contact_days', 'dashboard_change_log', 'workspace_members'];
+  'dashboard_contact_days', 'dashboard_change_log', 'workspace_members', 'alert_channels', 'alert_rules', 'alert_outbox'];
 const REFERENCE = ['dashboard_views', 'dashboard_view_refreshes'];
 
 let client: pg.Client;

@@ -96,7 +96,7 @@ describe('the page, next round', () => {
     // The campaigns CSV holds the API's rows.
     const csv = await download(page, 'csv-campaigns');
     expect(csv.name).toBe(csvFileName({ workspace_id: workspace, campaign: null, from: daysAgo(29), to: today, time_zone: timeZone }, 'campaigns'));
-    expect(csv.name).toMatch(/^campaign-analytics_[\w.-]+_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}_campaigns\.csv$/);
+    expect(csv.name).toMatch(/^campaign-analytics_[\w.-]+_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}_[\w.-]+_campaigns\.csv$/);
     expect(csv.text).toBe(campaignsCsv(body.campaigns));
     await close(opened);
   });
@@ -119,6 +119,7 @@ describe('the page, next round', () => {
     // The address changes before the months arrive: until then the export is still the weeks' (as above).
     await expect.poll(async () => (await download(page, 'csv-timeseries')).name, { timeout: 15_000 }).toMatch(/_monthly\.csv$/);
     const file = await download(page, 'csv-timeseries');
+    expect(file.name).toMatch(/_monthly\.csv$/);
     expect(file.text).toBe(timeseriesCsv(monthly, timeZone));
     // Back to days: the address drops the interval (the default for 90 days).
     await page.locator('[data-testid=interval-day]').click();

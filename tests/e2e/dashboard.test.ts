@@ -168,7 +168,7 @@ describe('the dashboard page', () => {
   it('writes dates in the viewer\'s locale and follows a dark system scheme, without a hydration mismatch', async () => {
     const from = daysAgo(60);
     const page = await openDashboard(`?from=${from}&to=${daysAgo(31)}`, { locale: 'de-DE', colorScheme: 'dark' });
-    await expect.poll(() => page.locator('.page-header p').textContent()).toContain(formatDay(from, { year: true, locale: 'de-DE' }));
+    await expect.poll(() => page.locator('[data-testid=shown-range]').textContent()).toContain(formatDay(from, { year: true, locale: 'de-DE' }));
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(15, 17, 21)');
     await page.locator('[data-testid=cost-chart] .chart-bar').first().waitFor();

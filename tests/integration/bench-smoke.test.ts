@@ -37,7 +37,7 @@ describe('npm run bench, core on 5k events', () => {
     const seeded = await seedDemoData(client, { events: 5_000, seed: 7, days: 365, workspacePrefix: prefix });
     const result = await measureSize({
       url: databaseUrl(), client, iterations: 3, workspacePrefix: prefix, refreshRuns: 1, readersBeforeSeconds: 0.5, quiet: true,
-      incrementalRuns: 1, writeSizes: { batch: 300, backfill: 100, throughputBatch: 200, throughputSingles: 20, livePending: [0, 300] },
+      incrementalRuns: 1, alertRules: 40, writeSizes: { batch: 300, backfill: 100, throughputBatch: 200, throughputSingles: 20, livePending: [0, 300] },
       seeded: { events: seeded.events, llmCalls: seeded.llmCalls, seconds: 0 },
     });
     expect(result.target.workspace.startsWith(prefix)).toBe(true);
@@ -67,6 +67,10 @@ describe('npm run bench, core on 5k events', () => {
     expect(incremental?.insert_throughput.single_row).toMatchObject({ rows: 20, rows_per_statement: 1 });
     expect(result.live?.levels.map((l) => [l.pending, l.same_answer])).toEqual([[0, true], [0, true], [300, true], [300, true]]);
     expect(result.live?.refresh_after_pending).toMatchObject({ pending: 300 });
+    // Alert evaluation after a refresh: the rules were made, evaluated, some fired, and removed again.
+    expect(result.alerts).toMatchObject({ rules: 40, steady: { n: 10 } });
+    expect(result.alerts?.fired_first).toBeGreaterThan(0);
+    expect((await client.query('select count(*)::int as n from alert_rules where starts_with(workspace_id, $1)', [prefix])).rows[0].n).toBe(0);
 
     const file: ResultsFile = {
       date: '2025-12-09T10:00:00.000Z', command: 'vitest', database: 'embedded',
@@ -87,6 +91,7 @@ describe('npm run bench, core on 5k events', () => {
     const lines: string[] = [];
     printReport(file, (line) => lines.push(line));
     expect(lines.join('\n')).toContain('readers during');
+    expect(lines.join('\n')).toContain('Alert evaluation after a refresh, 40 rules');
     expect(aimsReport(file.results).some((a) => a.startsWith('views flat'))).toBe(true);
   });
 });

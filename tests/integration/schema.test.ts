@@ -83,8 +83,9 @@ describe('the dashboard views', () => {
       select c.relname, pg_get_constraintdef(k.oid) as key
       from pg_constraint k join pg_class c on c.oid = k.conrelid
       where c.relnamespace = 'public'::regnamespace and k.contype in ('p', 'u')
-        and c.relname in ('mv_daily_stats', 'mv_llm_cost', 'mv_daily_contacts', 'dashboard_contact_days', 'dashboard_change_log')`);
-    expect(rows.length).toBeGreaterThanOrEqual(5);
+        and c.relname in ('mv_daily_stats', 'mv_llm_cost', 'mv_daily_contacts', 'dashboard_contact_days', 'dashboard_change_log',
+                          'alert_channels', 'alert_rules', 'alert_outbox')`);
+    expect(rows.length).toBeGreaterThanOrEqual(8);
     for (const row of rows) expect(row.key, row.relname).toMatch(/\(workspace_id, /);
   });
 
@@ -346,6 +347,14 @@ describe('security', () => {
     `select public.dashboard_aggregate('acme', '2025-01-01', '2025-01-31', null, 'live')`,
     'select public.dashboard_workspaces()',
     'insert into public.email_events (workspace_id, campaign_name, contact_email, event_type, event_ts) values (\'w\', \'c\', \'e\', \'sent\', now())',
+    'select * from public.alert_rules limit 1',
+    'select * from public.alert_channels limit 1',
+    'select * from public.alert_outbox limit 1',
+    `select public.alerts_list('acme')`,
+    `select public.alerts_list_for_member(gen_random_uuid(), 'acme')`,
+    `select public.alerts_change_for_member(gen_random_uuid(), 'acme', 'channel_add', null, '{}')`,
+    'select public.alerts_evaluate()',
+    'select public.alerts_claim_deliveries(10, 30)',
   ];
   for (const role of ['anon', 'authenticated']) {
     it(`${role} holds no privilege on any table, view, sequence or function in public, although Supabase's default privileges grant them all`, async () => {
@@ -384,6 +393,26 @@ describe('security', () => {
       }
     });
   }
+
+  // What Supabase's database linter checks: RLS on every table, a pinned search_path on every
+  // function (security definer above all), no view that runs as its owner.
+  it('passes the linter\'s checks: RLS on every table, search_path pinned on every function, no security definer view', async () => {
+    const noRls = await client.query(`select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and not relrowsecurity`);
+    expect(noRls.rows).toEqual([]);
+    const unpinned = await client.query(`
+      select p.oid::regprocedure::text as function from pg_proc p
+      where p.pronamespace = 'public'::regnamespace and p.prokind = 'f'
+        and not exists (select 1 from unnest(p.proconfig) c where c like 'search_path=%')
+        and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')`);
+    expect(unpinned.rows).toEqual([]);
+    const views = await client.query(`select relname from pg_class where relnamespace = 'public'::regnamespace and relkind = 'v'
+      and not exists (select 1 from pg_depend d where d.objid = pg_class.oid and d.deptype = 'e')
+      and not coalesce('security_invoker=true' = any(reloptions), false)`);
+    expect(views.rows).toEqual([]);
+    const uncommented = await client.query(`select p.oid::regprocedure::text as function from pg_proc p
+      where p.pronamespace = 'public'::regnamespace and p.proname like 'alert%' and obj_description(p.oid, 'pg_proc') is null`);
+    expect(uncommented.rows).toEqual([]);
+  });
 
   it('service_role can read the views and run both functions', async () => {
     await client.query('begin');

@@ -77,6 +77,8 @@ export default async function setup(project: TestProject) {
     CRON_SECRET: cronSecret,
     SUPABASE_URL: auth.url,
     SUPABASE_ANON_KEY: anonKey,
+    // The alerts' test receivers listen on 127.0.0.1, which production refuses.
+    ALERTS_ALLOW_PRIVATE_URLS: '1',
   });
   log(`next start on ${server.url}`);
   project.provide('databaseUrl', databaseUrl);

@@ -8,12 +8,16 @@ export interface RouteAnswer<T = unknown> {
   body: T;
 }
 
+/** A dynamic route's segment values, as Next.js hands them to the handler (our routes' one segment is [id]). */
+export type RouteContext = { params: Promise<Record<string, string> & { id: string }> };
+
 export async function callRoute<T = unknown>(
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: Request, context: RouteContext) => Promise<Response>,
   url: string,
   init: RequestInit = {},
+  params: Record<string, string> = {},
 ): Promise<RouteAnswer<T>> {
-  const response = await handler(new Request(new URL(url, 'http://localhost'), init));
+  const response = await handler(new Request(new URL(url, 'http://localhost'), init), { params: Promise.resolve({ id: '', ...params }) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };
 }

@@ -13,6 +13,8 @@ delete process.env.SUPABASE_SERVICE_ROLE_KEY;
 // NEXT_PUBLIC_SITE_URL must not leak in. Throttling reads the client IP from X-Forwarded-For.
 process.env.SITE_URL = TEST_SITE_URL;
 for (const name of ['NEXT_PUBLIC_SITE_URL', 'CLIENT_IP_HEADER', 'SUPABASE_JWT_ISSUER']) delete process.env[name];
+// The alerts' test receivers listen on 127.0.0.1, which production refuses.
+process.env.ALERTS_ALLOW_PRIVATE_URLS = '1';
 // Tests that are not about access read the dashboard in the documented open mode (which also drops
 // SUPABASE_URL); the access tests require sign-in explicitly (tests/support/auth.ts requireSignIn).
 openMode();

@@ -55,6 +55,7 @@ function initial(over: Partial<DashboardInitial> = {}): DashboardInitial {
     workspaces: { workspaces: [{ workspace_id: 'acme', first_day: '2025-01-01', last_day: '2025-06-30', campaigns: [], time_zone: 'UTC' }] },
     renderedAt: Date.now(),
     locale: 'en-US',
+    alerts: { workspace_id: 'acme', channels: [], rules: [] },
     ...over,
   };
 }

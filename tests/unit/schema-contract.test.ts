@@ -49,35 +49,35 @@ describe('the migrations and APP_SCHEMA_VERSION', () => {
 
 describe('the checker on a later migration (fixtures)', () => {
   it('fails a migration that changes a dashboard function without bumping the version', () => {
-    const problems = checkMigrations(later('20251230000001_faster_aggregate.sql', CHANGED_AGGREGATE), contract, APP_SCHEMA_VERSION);
+    const problems = checkMigrations(later('20260105000001_faster_aggregate.sql', CHANGED_AGGREGATE), contract, APP_SCHEMA_VERSION);
     expect(problems).toEqual([
-      `20251230000001_faster_aggregate.sql changes dashboard_aggregate but does not redefine public.dashboard_schema_version() with version '20251230000001'.`,
+      `20260105000001_faster_aggregate.sql changes dashboard_aggregate but does not redefine public.dashboard_schema_version() with version '20260105000001'.`,
     ]);
   });
 
   it('fails a migration that alters, or drops among others, a contract table or function', () => {
-    const alter = checkMigrations(later('20251230000001_metadata.sql', 'alter table only public.email_events add column source text;'), contract, APP_SCHEMA_VERSION);
-    expect(alter.join('\n')).toMatch(/20251230000001_metadata\.sql changes email_events/);
-    const drop = checkMigrations(later('20251230000001_cleanup.sql', 'drop function if exists public.old_helper(), public.dashboard_campaigns_for_member(uuid, text);'),
+    const alter = checkMigrations(later('20260105000001_metadata.sql', 'alter table only public.email_events add column source text;'), contract, APP_SCHEMA_VERSION);
+    expect(alter.join('\n')).toMatch(/20260105000001_metadata\.sql changes email_events/);
+    const drop = checkMigrations(later('20260105000001_cleanup.sql', 'drop function if exists public.old_helper(), public.dashboard_campaigns_for_member(uuid, text);'),
       contract, APP_SCHEMA_VERSION);
     expect(drop.join('\n')).toMatch(/changes dashboard_campaigns_for_member /);
   });
 
   it('fails a bump that copies the previous timestamp, and an app constant left behind', () => {
-    const copied = checkMigrations(later('20251230000001_faster_aggregate.sql', `${CHANGED_AGGREGATE}\n${versionFunction(APP_SCHEMA_VERSION, '20251222000001')}`),
+    const copied = checkMigrations(later('20260105000001_faster_aggregate.sql', `${CHANGED_AGGREGATE}\n${versionFunction(APP_SCHEMA_VERSION, '20251222000001')}`),
       contract, APP_SCHEMA_VERSION);
-    expect(copied).toEqual([`20251230000001_faster_aggregate.sql redefines dashboard_schema_version() with version '${APP_SCHEMA_VERSION}'; it must be its own timestamp, '20251230000001'.`]);
-    const bumped = later('20251230000001_faster_aggregate.sql', `${CHANGED_AGGREGATE}\n${versionFunction('20251230000001', '20251222000001')}`);
+    expect(copied).toEqual([`20260105000001_faster_aggregate.sql redefines dashboard_schema_version() with version '${APP_SCHEMA_VERSION}'; it must be its own timestamp, '20260105000001'.`]);
+    const bumped = later('20260105000001_faster_aggregate.sql', `${CHANGED_AGGREGATE}\n${versionFunction('20260105000001', '20251222000001')}`);
     expect(checkMigrations(bumped, contract, APP_SCHEMA_VERSION)).toEqual([
-      `APP_SCHEMA_VERSION (lib/db/schema-version.ts) is '${APP_SCHEMA_VERSION}', but the newest dashboard_schema_version() says '20251230000001': they must be equal.`,
+      `APP_SCHEMA_VERSION (lib/db/schema-version.ts) is '${APP_SCHEMA_VERSION}', but the newest dashboard_schema_version() says '20260105000001': they must be equal.`,
     ]);
-    expect(checkMigrations(bumped, contract, '20251230000001')).toEqual([]);
+    expect(checkMigrations(bumped, contract, '20260105000001')).toEqual([]);
   });
 
   it('fails compatible_since moved back, or past the version', () => {
-    const back = checkMigrations(later('20251230000001_x.sql', versionFunction('20251230000001', '20251201000000')), contract, '20251230000001');
+    const back = checkMigrations(later('20260105000001_x.sql', versionFunction('20260105000001', '20251201000000')), contract, '20260105000001');
     expect(back.join('\n')).toMatch(/goes back before '20251222000001'/);
-    const past = checkMigrations(later('20251230000001_x.sql', versionFunction('20251230000001', '20260101000000')), contract, '20251230000001');
+    const past = checkMigrations(later('20260105000001_x.sql', versionFunction('20260105000001', '20260201000000')), contract, '20260105000001');
     expect(past.join('\n')).toMatch(/later than its version/);
   });
 
@@ -90,8 +90,8 @@ create table public.sign_in_attempts (email text primary key, failures int not n
   });
 
   it('fails a definition it cannot read', () => {
-    const odd = `create or replace function public.dashboard_schema_version() returns jsonb language sql as $$ select '{"version": "20251230000001"}'::jsonb $$;`;
-    expect(checkMigrations(later('20251230000001_x.sql', odd), contract, '20251230000001').join('\n')).toMatch(/not as jsonb_build_object/);
+    const odd = `create or replace function public.dashboard_schema_version() returns jsonb language sql as $$ select '{"version": "20260105000001"}'::jsonb $$;`;
+    expect(checkMigrations(later('20260105000001_x.sql', odd), contract, '20260105000001').join('\n')).toMatch(/not as jsonb_build_object/);
   });
 });
 

@@ -5,6 +5,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GET as freshnessOrCron, POST as refreshViews } from '../../app/api/admin/refresh-views/route';
 import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
+import { GET as alerts } from '../../app/api/dashboard/alerts/route';
+import { POST as addRule } from '../../app/api/dashboard/alerts/rules/route';
+import { DELETE as removeRule, PUT as changeRule } from '../../app/api/dashboard/alerts/rules/[id]/route';
+import { POST as addChannel } from '../../app/api/dashboard/alerts/channels/route';
+import { DELETE as removeChannel } from '../../app/api/dashboard/alerts/channels/[id]/route';
+import { POST as enableChannel } from '../../app/api/dashboard/alerts/channels/[id]/enable/route';
+import { POST as testChannel } from '../../app/api/dashboard/alerts/channels/[id]/test/route';
 import { GET as campaigns } from '../../app/api/dashboard/campaigns/route';
 import { POST as memberRefresh } from '../../app/api/dashboard/refresh/route';
 import { GET as timeZone, PUT as setTimeZone } from '../../app/api/dashboard/time-zone/route';
@@ -23,7 +30,9 @@ import {
 } from '../support/stand-in-postgrest';
 
 const REFRESH_TOKEN = 't'.repeat(64);
-type Handler = (request: Request) => Promise<Response>;
+type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
+const ID = '00000000-0000-4000-8000-000000000001';
+const RULE = JSON.stringify({ metric: 'bounce_rate', direction: 'above', threshold: 0.05, window: '24h', channel_id: ID });
 
 /** One request per method of every API route file (the list is checked against app/api below); `user`: signed in. */
 const REQUESTS: Record<string, { handler: Handler; url: string; user?: true; init?: RequestInit }> = {
@@ -35,6 +44,15 @@ const REQUESTS: Record<string, { handler: Handler; url: string; user?: true; ini
     init: { method: 'PUT', body: JSON.stringify({ time_zone: 'Asia/Kolkata' }) } },
   'GET /api/dashboard/time-zones': { handler: timeZones, url: '/api/dashboard/time-zones', user: true },
   'POST /api/dashboard/refresh': { handler: memberRefresh, url: '/api/dashboard/refresh?workspace_id=acme', user: true, init: { method: 'POST' } },
+  'GET /api/dashboard/alerts': { handler: alerts, url: '/api/dashboard/alerts?workspace_id=acme', user: true },
+  'POST /api/dashboard/alerts/rules': { handler: addRule, url: '/api/dashboard/alerts/rules?workspace_id=acme', user: true, init: { method: 'POST', body: RULE } },
+  'PUT /api/dashboard/alerts/rules/[id]': { handler: changeRule, url: `/api/dashboard/alerts/rules/${ID}?workspace_id=acme`, user: true, init: { method: 'PUT', body: RULE } },
+  'DELETE /api/dashboard/alerts/rules/[id]': { handler: removeRule, url: `/api/dashboard/alerts/rules/${ID}?workspace_id=acme`, user: true, init: { method: 'DELETE' } },
+  'POST /api/dashboard/alerts/channels': { handler: addChannel, url: '/api/dashboard/alerts/channels?workspace_id=acme', user: true,
+    init: { method: 'POST', body: JSON.stringify({ kind: 'webhook', url: 'http://127.0.0.1:9/hook' }) } },
+  'DELETE /api/dashboard/alerts/channels/[id]': { handler: removeChannel, url: `/api/dashboard/alerts/channels/${ID}?workspace_id=acme`, user: true, init: { method: 'DELETE' } },
+  'POST /api/dashboard/alerts/channels/[id]/enable': { handler: enableChannel, url: `/api/dashboard/alerts/channels/${ID}/enable?workspace_id=acme`, user: true, init: { method: 'POST' } },
+  'POST /api/dashboard/alerts/channels/[id]/test': { handler: testChannel, url: `/api/dashboard/alerts/channels/${ID}/test?workspace_id=acme`, user: true, init: { method: 'POST' } },
   'GET /api/admin/refresh-views': { handler: freshnessOrCron, url: '/api/admin/refresh-views' },
   'POST /api/admin/refresh-views': { handler: refreshViews, url: '/api/admin/refresh-views', init: { method: 'POST', headers: { 'x-refresh-token': REFRESH_TOKEN } } },
 };
@@ -70,7 +88,7 @@ async function request(route: string) {
   const entry = REQUESTS[route];
   if (!entry) throw new Error(`no request for ${route}`);
   const headers = { ...(entry.user ? bearer(token) : {}), ...(entry.init?.headers as Record<string, string> | undefined) };
-  return callRoute<{ error: string; schema?: Record<string, string | null> }>(entry.handler, entry.url, { ...entry.init, headers });
+  return callRoute<{ error: string; schema?: Record<string, string | null> }>(entry.handler as Parameters<typeof callRoute>[0], entry.url, { ...entry.init, headers }, { id: ID });
 }
 
 const loggedEvents = () => errors.mock.calls.map((call: unknown[]) => (JSON.parse(String(call[0])) as { event: string }).event);

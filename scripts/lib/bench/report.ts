@@ -1,6 +1,7 @@
 // What a person reads: the spec's table with our figures beside its claims and a verdict per row,
 // the per-shape API table, the refresh figures, the issue's aims across sizes, and the scale chart.
 import type { ResultsFile, SizeResult } from './results';
+import { alertsLine } from './alerts';
 import { lineChartSvg, type Series } from './svg';
 
 export type { SizeResult } from './results';
@@ -94,6 +95,7 @@ export function printReport(file: ResultsFile, print: (line: string) => void = c
       const d = r.live.refresh_after_pending;
       print(`Refresh of the ${d.pending.toLocaleString('en-US')} pending events afterwards: ${ms(d.ms)} (${d.buckets} buckets, ${d.rows_changed} rows changed)`);
     }
+    if (r.alerts) print(alertsLine(r.alerts, ms));
     print(`${u.readers} readers during a ${ms(u.refresh_ms)} refresh: p99 ${ms(u.reader_during.p99)} (median ${ms(u.reader_during.median)}, n ${u.reader_during.n}); before it p99 ${ms(u.reader_before.p99)} (median ${ms(u.reader_before.median)}, n ${u.reader_before.n})`);
     if (r.page_load) {
       const phase = (p: { first_byte: number; html_done: number; dom_content_loaded: number }) =>

@@ -43,6 +43,9 @@ export const sizeResultSchema = z.object({
     })),
     refresh_after_pending: z.object({ pending: z.number().int(), ms: z.number(), buckets: z.number().int(), rows_changed: z.number().int() }),
   }).optional(),
+  alerts: z.object({
+    rules: z.number().int(), workspaces: z.number().int(), first_ms: z.number(), fired_first: z.number().int(), steady: timing, per_rule_ms: z.number(),
+  }).optional(),
   page_load: z.object({
     loads: z.number().int(), numbers: pair, charts: pair, interactive: pair.optional(),
     phases: z.record(z.enum(['mv', 'raw']), z.object({

@@ -4,6 +4,7 @@
 import os from 'node:os';
 import type pg from 'pg';
 import { progress, type Progress } from '../progress';
+import { alertsSection } from './alerts';
 import { apiInProcess, apiOverHttp, pickTarget, refreshTimes, refreshUnderLoad, shapeQueries, specSql, API_SHAPES } from './measure';
 import type { BenchAuth } from './http-auth';
 import { DEFAULT_WRITE_SIZES, incrementalSection, insertRecent, liveSection, type WriteSizes } from './incremental';
@@ -30,6 +31,8 @@ export interface SizeOptions {
   incrementalRuns?: number;
   /** Rows each write case adds (the sizes unless given). */
   writeSizes?: WriteSizes;
+  /** Alert rules evaluated after a refresh (1,000 unless given). */
+  alertRules?: number;
   /** Seconds of reads before the refresh in the readers-during-refresh section. */
   readersBeforeSeconds?: number;
   quiet?: boolean;
@@ -79,11 +82,16 @@ export async function measureSize(options: SizeOptions): Promise<SizeResult> {
   const live = await liveSection(url, client, target, { ...writes, iterations, step: liveBar.step });
   liveBar.finish();
 
+  const alertRuns = 10;
+  const alertsBar = bar('alerts evaluation', alertRuns + 1);
+  const alerts = await alertsSection(url, client, { rules: options.alertRules, runs: alertRuns, prefix: options.workspacePrefix, step: alertsBar.step });
+  alertsBar.finish();
+
   const page = options.pages ? await options.pages(target.workspace) : undefined;
   return {
     events: options.seeded.events, llm_calls: options.seeded.llmCalls, seed_seconds: options.seeded.seconds, iterations, target,
     refresh, spec_sql: spec, shapes_sql: shapes, api_in_process: api, api_http: http, refresh_under_load: underLoad,
-    incremental, live, page_load: page, load_average_before: loadBefore, load_average_after: loadAverage(),
+    incremental, live, alerts, page_load: page, load_average_before: loadBefore, load_average_after: loadAverage(),
   };
 }
 

@@ -6,6 +6,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { refreshVerdict, type RefreshSecrets, type RefreshVerdict } from '@/lib/admin/auth';
 import { publicFreshnessReport, refreshForOperator } from '@/lib/admin/refresh-service';
+import { deliverAfterResponse } from '@/lib/alerts/after-response';
 import { getStore } from '@/lib/db';
 import { env } from '@/lib/env';
 import { badRequest, issuesFromZod } from '@/lib/http/errors';
@@ -45,7 +46,12 @@ async function answer(method: 'GET' | 'POST', request: Request): Promise<Respons
   const verdict = refreshVerdict(method, request.headers, secrets());
   switch (verdict.kind) {
     case 'refresh':
-      return refreshResponse(await refreshForOperator(getStore(), verdict.via));
+      // The alerts are evaluated with the refresh, refreshed or not; their notifications go out after the answer.
+      try {
+        return refreshResponse(await refreshForOperator(getStore(), verdict.via));
+      } finally {
+        deliverAfterResponse(getStore());
+      }
     case 'report-freshness': {
       const failing = failIfStale(request.url);
       // Anonymous: ages only, no tenant's pending buckets (operators get those with their refresh).

@@ -1,0 +1,11 @@
+import pg from 'pg';
+import { applyMigrations } from './lib/migrate';
+import { grantLikeSupabase } from '../tests/support/global-setup';
+const url = 'postgresql://postgres:postgres@127.0.0.1:9800/dev';
+const c = new pg.Client({ connectionString: url }); await c.connect();
+await c.query(`select run_command_on_all_nodes(format('alter database %I set timezone = %L', current_database(), 'Pacific/Chatham'))`);
+await c.query(`select run_command_on_all_nodes('alter role service_role login')`);
+await c.end();
+await grantLikeSupabase(url);
+await applyMigrations(url);
+console.log('migrated');
