@@ -2,7 +2,7 @@
 // fails with a message naming it.
 import { z } from 'zod';
 import { ERROR_KIND, errorKind } from './errors';
-import { DEFAULT_STALE_AFTER_SECONDS } from './freshness';
+import { DEFAULT_REFRESH_EVERY_SECONDS, staleAfterFor } from './freshness';
 
 const secret = (name: string) =>
   z.string().min(32, `${name} must be at least 32 characters (generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")`);
@@ -38,7 +38,12 @@ const schema = z
     MATERIALIZED_VIEWS_REFRESH_TOKEN: z.preprocess(emptyAsUndefined, secret('MATERIALIZED_VIEWS_REFRESH_TOKEN').optional()),
     CRON_SECRET: z.preprocess(emptyAsUndefined, secret('CRON_SECRET').optional()),
     DASHBOARD_SOURCE: z.preprocess(emptyAsUndefined, z.enum(['mv', 'raw', 'live'], 'DASHBOARD_SOURCE must be "mv", "raw" or "live"').default('mv')),
-    STALE_AFTER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive('STALE_AFTER_SECONDS must be a positive whole number').default(DEFAULT_STALE_AFTER_SECONDS)),
+    // How often the views are refreshed (the cron, pg_cron or npm run dev): what the page says and how
+    // often it asks again; the stale threshold follows it unless STALE_AFTER_SECONDS is set.
+    REFRESH_EVERY_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number('REFRESH_EVERY_SECONDS must be a whole number of seconds')
+      .int('REFRESH_EVERY_SECONDS must be a whole number of seconds').min(1, 'REFRESH_EVERY_SECONDS must be at least 1')
+      .max(86_400, 'REFRESH_EVERY_SECONDS must be at most 86400 (a day)').default(DEFAULT_REFRESH_EVERY_SECONDS)),
+    STALE_AFTER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive('STALE_AFTER_SECONDS must be a positive whole number').optional()),
     // Sign-in (Supabase Auth). Access tokens are verified locally: with the project's signing keys
     // (JWKS under SUPABASE_URL) and/or the legacy shared secret (HS256).
     SUPABASE_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'SUPABASE_JWT_SECRET looks too short (Settings → API → JWT secret of the project)').optional()),
@@ -89,7 +94,9 @@ const schema = z
       productionAuthIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
       productionSiteIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
     }
-  });
+  })
+  // The stale threshold follows the refresh interval unless set (two missed refreshes, at least a minute).
+  .transform((env) => ({ ...env, STALE_AFTER_SECONDS: env.STALE_AFTER_SECONDS ?? staleAfterFor(env.REFRESH_EVERY_SECONDS) }));
 
 export type Env = z.infer<typeof schema>;
 
@@ -97,7 +104,7 @@ export type Env = z.infer<typeof schema>;
  * A production server requires sign-in unless told otherwise: it must be able to verify access
  * tokens, and the sign-in page must be able to reach Supabase Auth. The dev sign-in is refused.
  */
-function productionAuthIssues(env: Omit<Env, 'NODE_ENV'>): Array<{ path: string[]; message: string }> {
+function productionAuthIssues(env: Pick<Env, 'DASHBOARD_DEV_SIGN_IN_USER' | 'DASHBOARD_AUTH' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET' | 'SUPABASE_ANON_KEY'>): Array<{ path: string[]; message: string }> {
   const issues: Array<{ path: string[]; message: string }> = [];
   if (env.DASHBOARD_DEV_SIGN_IN_USER) {
     issues.push({ path: ['DASHBOARD_DEV_SIGN_IN_USER'], message: 'DASHBOARD_DEV_SIGN_IN_USER is for `npm run dev` only; unset it in production' });
