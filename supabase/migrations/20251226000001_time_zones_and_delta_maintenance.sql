@@ -224,6 +224,13 @@ begin
     else
       select array_agg(n.workspace_id), array_agg(n.id), array_agg(n.created_at) into v_workspaces, v_ids, v_at from new_rows n;
     end if;
+    -- A producer writing one event per statement: one run of one row, logged without the query below.
+    if pg_catalog.cardinality(v_ids) = 1 then
+      insert into public.dashboard_appends (workspace_id, source_table, first_id, last_id, quarter_hours, ids)
+      values (v_workspaces[1], v_source, v_ids[1], v_ids[1],
+              array[date_bin('15 minutes', v_at[1], timestamptz '2000-01-01 00:00+00') at time zone 'UTC'], null);
+      return null;
+    end if;
     -- The statement's runs of consecutive ids (id minus its rank is constant along a run), then the
     -- rows of each workspace within each run: every id from a workspace's first to its last id in a
     -- run belongs to this statement, so "that workspace's rows with ids in that range" are exactly
