@@ -26,12 +26,12 @@ function checkEnvironment(): void {
     }
     if (env.DASHBOARD_AUTH === 'on' && env.NODE_ENV === 'production' && !env.VERCEL && env.CLIENT_IP_HEADER === 'x-forwarded-for') {
       logEvent('info', 'sign_in_client_ip', {
-        message: 'Sign-in throttling reads the client IP from X-Forwarded-For. Outside Vercel that is only trustworthy behind a proxy that overwrites it; otherwise set CLIENT_IP_HEADER to the header your proxy sets (see the README, Access).',
+        message: 'Sign-in throttling reads the client IP from X-Forwarded-For. Outside Vercel that is only trustworthy behind a proxy that overwrites it; otherwise set CLIENT_IP_HEADER to the header your proxy sets (see docs/access.md).',
       });
     }
   } catch (error) {
     if (isEnvError(error)) {
-      console.error(`\n${error.message}\nSee .env.example and the README.\n`);
+      console.error(`\n${error.message}\nSee .env.example and docs/deploy.md.\n`);
       process.exit(1);
     }
     throw error;

@@ -23,7 +23,7 @@ const HELP = `Usage:
 
 Rules fire after --for N breaching evaluations in a row (default 1) and resolve after --resolve-after M
 fine ones (default 1); rate rules stay quiet under --min-sends (default 100). Windows and periods are
-local days of the workspace's time zone (README, Alerts). Uses DATABASE_URL, or the embedded dev database.
+local days of the workspace's time zone (docs/alerts.md). Uses DATABASE_URL, or the embedded dev database.
 Exit codes: 0 done, 2 usage error or a rule/channel refused, 1 failed (e.g. no such id).`;
 
 const OPTIONS = {

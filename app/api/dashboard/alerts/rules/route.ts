@@ -1,4 +1,4 @@
-// POST /api/dashboard/alerts/rules?workspace_id=W with a rule (README, Alerts): 201 with the rule.
+// POST /api/dashboard/alerts/rules?workspace_id=W with a rule (docs/alerts.md): 201 with the rule.
 // Admins of W only (403 a viewer, 404 a non-member, 400 naming a bad field).
 import { NextResponse } from 'next/server';
 import { parseBody, parseWorkspace } from '@/lib/alerts/http';
