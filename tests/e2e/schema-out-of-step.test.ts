@@ -19,7 +19,7 @@ import { addMember } from '../../scripts/lib/members';
 import { applyMigrations, PROJECT_ROOT } from '../../scripts/lib/migrate';
 import { startNextServer, type NextServer } from '../../scripts/lib/next-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../support/auth';
-import { apiRoutes } from '../support/routes';
+import { databaseRoutes } from '../support/routes';
 import { BEFORE_BUCKETS, currentAggregate, currentContext, IN_STEP, standInPostgrest, type StandInPostgrest } from '../support/stand-in-postgrest';
 
 const REFRESH_TOKEN = randomUUID().replaceAll('-', '').repeat(2);
@@ -91,8 +91,15 @@ describe('next start on a database migrated up to all but the last contract migr
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('the request list covers every API route file', () => {
-    expect(Object.keys(REQUESTS).sort()).toEqual(apiRoutes(PROJECT_ROOT));
+  it('the request list covers every API route file that reaches the database', () => {
+    expect(Object.keys(REQUESTS).sort()).toEqual(databaseRoutes(PROJECT_ROOT));
+  });
+
+  it('serves the OpenAPI document (built with the app, no database needed) as JSON', async () => {
+    const response = await fetch(`${server?.url ?? ''}/api/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(((await response.json()) as { openapi: string }).openapi).toBe('3.1.0');
   });
 
   it('says so at start-up, before the first request: the missing migration and `npm run migrate`', () => {
