@@ -71,6 +71,13 @@ const schema = z
     NODE_ENV: z.string().optional(),
     // Set by Vercel on its deployments ("1"): there X-Forwarded-For is the platform's, not the client's.
     VERCEL: z.string().optional(),
+    // Set by Vercel on its deployments (hostnames, no scheme): the site's address when SITE_URL is not
+    // set, so a deployment made with the Deploy button needs no SITE_URL. The platform sets them, not
+    // the request, so they are as trustworthy as SITE_URL.
+    VERCEL_ENV: z.string().optional(),
+    VERCEL_PROJECT_PRODUCTION_URL: z.string().optional(),
+    VERCEL_BRANCH_URL: z.string().optional(),
+    VERCEL_URL: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     // SUPABASE_URL with DATABASE_URL and no service role key: Supabase Auth for sign-in, data read directly.
@@ -96,7 +103,24 @@ const schema = z
     }
   })
   // The stale threshold follows the refresh interval unless set (two missed refreshes, at least a minute).
-  .transform((env) => ({ ...env, STALE_AFTER_SECONDS: env.STALE_AFTER_SECONDS ?? staleAfterFor(env.REFRESH_EVERY_SECONDS) }));
+  .transform((env) => ({
+    ...env,
+    STALE_AFTER_SECONDS: env.STALE_AFTER_SECONDS ?? staleAfterFor(env.REFRESH_EVERY_SECONDS),
+    SITE_URL: env.SITE_URL ?? (env.NEXT_PUBLIC_SITE_URL ? undefined : vercelSite(env)),
+  }));
+
+type VercelSystemEnv = { VERCEL_ENV?: string; VERCEL_PROJECT_PRODUCTION_URL?: string; VERCEL_BRANCH_URL?: string; VERCEL_URL?: string };
+
+/**
+ * On Vercel, the deployment's own address: the production domain on production, the branch's (or
+ * the deployment's) address on previews. Undefined elsewhere, or if the platform's value is not a
+ * bare hostname.
+ */
+function vercelSite(env: VercelSystemEnv): string | undefined {
+  if (!env.VERCEL_ENV) return undefined;
+  const host = env.VERCEL_ENV === 'production' ? env.VERCEL_PROJECT_PRODUCTION_URL : env.VERCEL_BRANCH_URL ?? env.VERCEL_URL;
+  return host && /^[a-z0-9.-]+(:\d+)?$/i.test(host) ? `https://${host}` : undefined;
+}
 
 export type Env = z.infer<typeof schema>;
 
@@ -123,10 +147,10 @@ function productionAuthIssues(env: Pick<Env, 'DASHBOARD_DEV_SIGN_IN_USER' | 'DAS
 }
 
 /** Production serves one known site, over https (plain http only on this machine, as the tests do). */
-function productionSiteIssues(env: Pick<Env, 'SITE_URL' | 'NEXT_PUBLIC_SITE_URL'>): Array<{ path: string[]; message: string }> {
-  const configured = env.SITE_URL ?? env.NEXT_PUBLIC_SITE_URL;
+function productionSiteIssues(env: { SITE_URL?: string; NEXT_PUBLIC_SITE_URL?: string } & VercelSystemEnv): Array<{ path: string[]; message: string }> {
+  const configured = env.SITE_URL ?? env.NEXT_PUBLIC_SITE_URL ?? vercelSite(env);
   if (!configured) {
-    return [{ path: ['SITE_URL'], message: 'SITE_URL (or NEXT_PUBLIC_SITE_URL) is required in production: the site\'s address, like https://dashboard.example.com; sign-in links and the same-origin check use it' }];
+    return [{ path: ['SITE_URL'], message: 'SITE_URL (or NEXT_PUBLIC_SITE_URL) is required in production outside Vercel: the site\'s address, like https://dashboard.example.com; sign-in links and the same-origin check use it' }];
   }
   const url = new URL(configured);
   if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
