@@ -124,6 +124,9 @@ function vercelSite(env: VercelSystemEnv): string | undefined {
 
 export type Env = z.infer<typeof schema>;
 
+/** Every variable the schema reads: .env.example lists each one (tests/unit/env-example.test.ts). */
+export const ENV_VARIABLES = Object.keys(schema.in.shape);
+
 /**
  * A production server requires sign-in unless told otherwise: it must be able to verify access
  * tokens, and the sign-in page must be able to reach Supabase Auth. The dev sign-in is refused.

@@ -1,12 +1,13 @@
 // "Refresh now" on the page: a signed-in admin of a workspace may run the same refresh as the cron,
 // through the server (the refresh token never reaches the browser).
+import { z } from 'zod';
 import type { Reader } from '../auth/access';
 import type { DatabaseStore } from '../db/store';
 import { workspaceIdSchema } from '../dashboard/query';
 import { badRequest } from '../http/errors';
 import { logEvent } from '../log';
 import { refreshNow, type RefreshOutcome } from './refresh-service';
-import { workspaceViewFreshness, type ViewFreshness } from './views';
+import { viewFreshnessAnswerSchema, workspaceViewFreshness } from './views';
 
 export type WorkspaceRole = 'viewer' | 'admin';
 
@@ -16,13 +17,18 @@ export async function memberRole(store: DatabaseStore, userId: string, workspace
   return role === 'admin' || role === 'viewer' ? role : null;
 }
 
+/** The query of the routes about one workspace (the refresh, its time zone, its alerts): workspace_id only. */
+export const workspaceQuerySchema = z.object({
+  workspace_id: workspaceIdSchema.meta({ description: 'The workspace (1-200 characters), given once. Any other parameter is a 400.' }),
+});
+
 /** The workspace_id of POST /api/dashboard/refresh?workspace_id=W (the only parameter). */
 export function parseRefreshTarget(url: string): string {
   const params = new URL(url).searchParams;
-  const unknown = [...new Set(params.keys())].filter((key) => key !== 'workspace_id');
+  const unknown = [...new Set(params.keys())].filter((key) => !Object.hasOwn(workspaceQuerySchema.shape, key));
   if (unknown.length > 0) throw badRequest(unknown.map((parameter) => ({ parameter, message: 'unknown parameter (expected workspace_id)' })));
   const values = params.getAll('workspace_id');
-  const workspaceId = workspaceIdSchema.safeParse(values[0]);
+  const workspaceId = workspaceQuerySchema.shape.workspace_id.safeParse(values[0]);
   if (values.length !== 1 || !workspaceId.success) {
     throw badRequest([{ parameter: 'workspace_id', message: 'workspace_id is required once, 1-200 characters' }]);
   }
@@ -33,14 +39,15 @@ export function parseRefreshTarget(url: string): string {
  * What an admin is told: that the views are current, and their own workspace's figures. Not what the
  * refresh did over every tenant (buckets, rows changed): that would show how much the others wrote.
  */
-export interface MemberRefreshAnswer {
-  status: 'refreshed';
-  full: boolean;
-  current_as_of: string;
-  duration_ms: number;
-  workspace_id: string;
-  freshness: ViewFreshness[];
-}
+export const memberRefreshAnswerSchema = z.object({
+  status: z.literal('refreshed'),
+  full: z.boolean(),
+  current_as_of: z.string().meta({ description: 'The moment the views are now current as of.' }),
+  duration_ms: z.number(),
+  workspace_id: z.string(),
+  freshness: z.array(viewFreshnessAnswerSchema).meta({ description: 'The views\' freshness, with this workspace\'s pending buckets only.' }),
+});
+export type MemberRefreshAnswer = z.infer<typeof memberRefreshAnswerSchema>;
 
 /** What the page's "Refresh now" did, or why a signed-in reader may not. */
 export type MemberRefreshOutcome =
@@ -64,6 +71,6 @@ export async function refreshAsWorkspaceAdmin(store: DatabaseStore, reader: Read
   const { status, full, current_as_of, duration_ms } = outcome.answer;
   return {
     kind: 'refreshed',
-    answer: { status, full, current_as_of, duration_ms, workspace_id: workspaceId, freshness: await workspaceViewFreshness(store, workspaceId) },
+    answer: memberRefreshAnswerSchema.parse({ status, full, current_as_of, duration_ms, workspace_id: workspaceId, freshness: await workspaceViewFreshness(store, workspaceId) }),
   };
 }

@@ -2,12 +2,13 @@
 // HTTP): the refresh or why not, freshness with its stale flags, one structured log line per refresh.
 // Every refresh is followed by the alerts' evaluation in the same tick: every rule after a refresh,
 // the operators' stale_views after one that failed or was skipped (their delivery is the caller's).
+import { z } from 'zod';
 import { evaluateAfterRefresh } from '../alerts/evaluate';
-import type { Evaluation } from '../alerts/schema';
+import { evaluationSchema } from '../alerts/schema';
 import type { DatabaseStore } from '../db/store';
 import { logEvent } from '../log';
 import type { SecretVia } from './auth';
-import { refreshViews, viewAges, viewFreshness, type RefreshResult, type ViewAge, type ViewFreshness } from './views';
+import { refreshedSchema, refreshViews, viewAgeAnswerSchema, viewAges, viewFreshness, viewFreshnessAnswerSchema, type ViewAge, type ViewFreshness } from './views';
 
 /** The spec's budget for one refresh. */
 export const REFRESH_BUDGET_MS = 2_000;
@@ -27,30 +28,39 @@ export async function freshnessReport(store: DatabaseStore, staleAfterSeconds: n
   return report(await viewFreshness(store), staleAfterSeconds);
 }
 
+/** The public report as the API answers it. */
+export const freshnessReportSchema = z.object({
+  stale: z.boolean().meta({ description: 'Whether any view is stale.' }),
+  stale_after_seconds: z.number().int().positive(),
+  views: z.array(viewAgeAnswerSchema.extend({ stale: z.boolean().meta({ description: 'Older than stale_after_seconds, or never refreshed.' }) })),
+});
+
 /**
  * For anyone (GET /api/admin/refresh-views without credentials): ages only. No tenant's activity
  * shows, and the change log is not read, so anonymous calls cost a few index reads.
  */
 export async function publicFreshnessReport(store: DatabaseStore, staleAfterSeconds: number): Promise<FreshnessReport> {
-  return report(await viewAges(store), staleAfterSeconds);
+  return freshnessReportSchema.parse(report(await viewAges(store), staleAfterSeconds));
 }
 
-export type RefreshDone = Omit<Extract<RefreshResult, { status: 'refreshed' }>, 'started_at' | 'finished_at'> & {
-  /** The alerts evaluated right after, over every workspace (null when the evaluation failed; it is logged). */
-  alerts: Evaluation | null;
-};
+/** What a refresh did, as its caller is told (the refresh's start and end times are only logged). */
+export const refreshDoneSchema = refreshedSchema.omit({ started_at: true, finished_at: true }).extend({
+  alerts: evaluationSchema.nullable().meta({ description: 'The alerts evaluated right after, over every workspace (null when the evaluation failed; it is logged).' }),
+});
+export type RefreshDone = z.infer<typeof refreshDoneSchema>;
 
 /** What a refresh did, or that another one was running; `answer` is what the caller is told. */
 export type RefreshOutcome<Answer = RefreshDone> = { kind: 'refreshed'; answer: Answer } | { kind: 'busy'; reason: string };
 export type RefreshVia = SecretVia | 'workspace-admin';
 
 /** The operator's answer (refresh token, cron): what the refresh did over every tenant, the alerts' evaluation, and the global freshness. */
-export type OperatorRefreshAnswer = RefreshDone & { freshness: ViewFreshness[] };
+export const operatorRefreshAnswerSchema = refreshDoneSchema.extend({ freshness: z.array(viewFreshnessAnswerSchema) });
+export type OperatorRefreshAnswer = z.infer<typeof operatorRefreshAnswerSchema>;
 
 export async function refreshForOperator(store: DatabaseStore, via: SecretVia): Promise<RefreshOutcome<OperatorRefreshAnswer>> {
   const outcome = await refreshNow(store, via);
   if (outcome.kind === 'busy') return outcome;
-  return { kind: 'refreshed', answer: { ...outcome.answer, freshness: await viewFreshness(store) } };
+  return { kind: 'refreshed', answer: operatorRefreshAnswerSchema.parse({ ...outcome.answer, freshness: await viewFreshness(store) }) };
 }
 
 /** Runs the refresh; `busy` when another one holds the lock (nothing was done). */

@@ -15,43 +15,55 @@ const viewAgeFields = {
 const neverRefreshedIsAgeless = <T extends { last_refreshed: string | null; age_seconds: number | null }>(view: T): T =>
   (view.last_refreshed === null ? { ...view, age_seconds: null } : view);
 
+/** A view's age as the API answers it (the rows above, after conversion). */
+export const viewAgeAnswerSchema = z.object({
+  view_name: z.string(),
+  last_refreshed: z.iso.datetime().nullable().meta({ description: 'The moment the view\'s data is current as of (UTC); null: never refreshed.' }),
+  age_seconds: z.number().int().nullable().meta({ description: 'Seconds since last_refreshed; null: never refreshed.' }),
+});
+
 /** The spec's freshness row: when a view's data is current as of, and how old that is. */
-export const viewAgeSchema = z.object(viewAgeFields).transform(neverRefreshedIsAgeless);
+export const viewAgeSchema = z.object(viewAgeFields).transform(neverRefreshedIsAgeless).pipe(viewAgeAnswerSchema);
 export type ViewAge = z.infer<typeof viewAgeSchema>;
 
+/** The same with the buckets waiting for the next refresh, as the operator's refresh answers it. */
+export const viewFreshnessAnswerSchema = viewAgeAnswerSchema.extend({
+  pending_buckets: z.number().int().nonnegative().meta({ description: '(workspace, day) buckets written since the last refresh, waiting for the next one.' }),
+});
+
 export const viewFreshnessSchema = z
-  .object({
-    ...viewAgeFields,
-    /** (workspace, day) buckets written since the last refresh, waiting for the next one. */
-    pending_buckets: z.coerce.number().int().nonnegative(),
-  })
-  .transform(neverRefreshedIsAgeless);
+  .object({ ...viewAgeFields, pending_buckets: z.coerce.number().int().nonnegative() })
+  .transform(neverRefreshedIsAgeless)
+  .pipe(viewFreshnessAnswerSchema);
 export type ViewFreshness = z.infer<typeof viewFreshnessSchema>;
 
+/** What refresh_dashboard_views() answers when it refreshed. */
+export const refreshedSchema = z.object({
+  status: z.literal('refreshed'),
+  /** true: every view rebuilt from the raw rows; false: what was written since the last refresh applied. */
+  full: z.boolean(),
+  /** Why everything was rebuilt: requested, truncated (a raw table was emptied), views empty; null otherwise. */
+  reason: z.string().nullable(),
+  started_at: z.string(),
+  finished_at: z.string(),
+  /** The moment the views are now current as of (the refresh's snapshot). */
+  current_as_of: z.string(),
+  duration_ms: z.number(),
+  /** Time spent reading the changes and the raw rows of their buckets, before any view's step. */
+  capture_ms: z.number(),
+  /** (workspace, local day) buckets written, and view rows written (rows whose values did not change are not). */
+  buckets: z.number().int(),
+  rows_changed: z.number().int(),
+  /** Appended rows added to the views as deltas (not re-reading their days). */
+  appended_rows: z.number().int(),
+  /** Workspaces rebuilt (their rows recomputed beside the old ones), and why: {reason: how many}. */
+  rebuilt_workspaces: z.number().int(),
+  rebuilt_because: z.record(z.string(), z.number().int()),
+  views: z.array(z.object({ view_name: z.string(), duration_ms: z.number(), buckets: z.number().int(), rows_changed: z.number().int() })),
+});
+
 export const refreshResultSchema = z.discriminatedUnion('status', [
-  z.object({
-    status: z.literal('refreshed'),
-    /** true: every view rebuilt from the raw rows; false: what was written since the last refresh applied. */
-    full: z.boolean(),
-    /** Why everything was rebuilt: requested, truncated (a raw table was emptied), views empty; null otherwise. */
-    reason: z.string().nullable(),
-    started_at: z.string(),
-    finished_at: z.string(),
-    /** The moment the views are now current as of (the refresh's snapshot). */
-    current_as_of: z.string(),
-    duration_ms: z.number(),
-    /** Time spent reading the changes and the raw rows of their buckets, before any view's step. */
-    capture_ms: z.number(),
-    /** (workspace, local day) buckets written, and view rows written (rows whose values did not change are not). */
-    buckets: z.number().int(),
-    rows_changed: z.number().int(),
-    /** Appended rows added to the views as deltas (not re-reading their days). */
-    appended_rows: z.number().int(),
-    /** Workspaces rebuilt (their rows recomputed beside the old ones), and why: {reason: how many}. */
-    rebuilt_workspaces: z.number().int(),
-    rebuilt_because: z.record(z.string(), z.number().int()),
-    views: z.array(z.object({ view_name: z.string(), duration_ms: z.number(), buckets: z.number().int(), rows_changed: z.number().int() })),
-  }),
+  refreshedSchema,
   z.object({ status: z.literal('skipped'), reason: z.string() }),
 ]);
 export type RefreshResult = z.infer<typeof refreshResultSchema>;

@@ -7,8 +7,10 @@ import type { DatabaseStore } from '../db/store';
 import { logEvent } from '../log';
 import { checkDestination, DestinationRefused } from './destination';
 import { retryAfterSeconds, slackRequest, webhookRequest } from './messages';
-import { claimedSchema, type ClaimedDelivery } from './schema';
+import { claimedSchema, type ClaimedDelivery, type DeliverySummary } from './schema';
 import { z } from 'zod';
+
+export type { DeliverySummary } from './schema';
 
 export interface DeliveryOptions {
   siteUrl?: string;
@@ -23,7 +25,6 @@ export interface DeliveryOptions {
 
 export type Outcome = 'sent' | 'failed' | 'rate_limited' | 'gone';
 export interface Attempt { outcome: Outcome; httpStatus?: number; error?: string; retryAfter?: number }
-export interface DeliverySummary { attempted: number; sent: number; retrying: number; failed: number; deferred: number }
 
 const BATCH = 10;
 const recordSchema = z.object({ status: z.string(), channel_disabled: z.string().nullable().optional() });

@@ -17,9 +17,12 @@ export async function parseBody<T>(request: Request, schema: z.ZodType<T>): Prom
   return parsed.data;
 }
 
+/** The path of the routes about one rule or channel: its id (anything else is no such rule or channel: 404). */
+export const idParamsSchema = z.object({ id: z.uuid().meta({ description: 'The rule\'s or channel\'s id.' }) });
+
 export async function parseId(params: Promise<{ id: string }>): Promise<string> {
-  const { id } = await params;
-  if (!z.uuid().safeParse(id).success) throw new HttpError(404, 'No such rule or channel in this workspace.');
-  return id;
+  const parsed = idParamsSchema.safeParse(await params);
+  if (!parsed.success) throw new HttpError(404, 'No such rule or channel in this workspace.');
+  return parsed.data.id;
 }
 

@@ -8,9 +8,12 @@ import type { Reader } from '../auth/access';
 import type { DatabaseStore } from '../db/store';
 import { callAs, throwIfRefused } from '../dashboard/read';
 import { badRequest, HttpError } from '../http/errors';
-import { deliverDue, type DeliveryOptions, type DeliverySummary } from './deliver';
+import { deliverDue, type DeliveryOptions } from './deliver';
 import { checkDestination, DestinationRefused } from './destination';
-import { alertsResponseSchema, channelSchema, ruleSchema, type AlertsResponse, type ChannelInput, type RuleInput } from './schema';
+import {
+  alertsResponseSchema, channelCreatedSchema, channelSchema, channelTestResponseSchema, ruleResponseSchema,
+  type AlertsResponse, type ChannelCreated, type ChannelInput, type ChannelTestResponse, type RuleInput, type RuleResponse,
+} from './schema';
 
 export type AlertAction = 'rule_add' | 'rule_update' | 'rule_remove' | 'channel_add' | 'channel_remove' | 'channel_enable' | 'channel_test';
 
@@ -52,10 +55,11 @@ async function change(store: DatabaseStore, reader: Reader, workspaceId: string,
   }
 }
 
-export async function saveRule(store: DatabaseStore, reader: Reader, workspaceId: string, rule: RuleInput, ruleId: string | null = null) {
+/** Adds a rule, or with ruleId changes it: the answer of the rules routes. */
+export async function saveRule(store: DatabaseStore, reader: Reader, workspaceId: string, rule: RuleInput, ruleId: string | null = null): Promise<RuleResponse> {
   if (rule.metric === 'stale_views') throw badRequest([{ parameter: 'metric', message: 'stale_views is the operators\' rule: npm run alerts -- rule add --operators stale_views …' }]);
   const value = await change(store, reader, workspaceId, ruleId ? 'rule_update' : 'rule_add', ruleId, rule);
-  return z.object({ rule: ruleSchema }).parse(value).rule;
+  return ruleResponseSchema.parse(value);
 }
 
 export async function removeRule(store: DatabaseStore, reader: Reader, workspaceId: string, ruleId: string): Promise<void> {
@@ -63,11 +67,11 @@ export async function removeRule(store: DatabaseStore, reader: Reader, workspace
 }
 
 /** Checks where it would send, makes its signing secret (webhooks), and returns the secret once. */
-export async function addChannel(store: DatabaseStore, reader: Reader, workspaceId: string, input: ChannelInput, allowPrivate: boolean) {
+export async function addChannel(store: DatabaseStore, reader: Reader, workspaceId: string, input: ChannelInput, allowPrivate: boolean): Promise<ChannelCreated> {
   await assertDestination(input.url, allowPrivate);
   const secret = input.kind === 'webhook' ? newSigningSecret() : null;
   const value = await change(store, reader, workspaceId, 'channel_add', null, { ...input, secret });
-  return { channel: z.object({ channel: channelSchema }).parse(value).channel, secret };
+  return channelCreatedSchema.parse({ channel: z.object({ channel: channelSchema }).parse(value).channel, secret });
 }
 
 export async function assertDestination(url: string, allowPrivate: boolean): Promise<void> {
@@ -88,8 +92,8 @@ export async function enableChannel(store: DatabaseStore, reader: Reader, worksp
 }
 
 /** A test notification through the outbox, sent now: what happened to it. */
-export async function testChannel(store: DatabaseStore, reader: Reader, workspaceId: string, channelId: string, options: DeliveryOptions): Promise<DeliverySummary> {
+export async function testChannel(store: DatabaseStore, reader: Reader, workspaceId: string, channelId: string, options: DeliveryOptions): Promise<ChannelTestResponse> {
   const value = await change(store, reader, workspaceId, 'channel_test', channelId);
   const queued = z.object({ outbox_id: z.number().int(), workspace_id: z.string() }).parse(value);
-  return deliverDue(store, { ...options, only: { workspaceId: queued.workspace_id, id: queued.outbox_id } });
+  return channelTestResponseSchema.parse({ delivery: await deliverDue(store, { ...options, only: { workspaceId: queued.workspace_id, id: queued.outbox_id } }) });
 }

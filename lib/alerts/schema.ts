@@ -110,6 +110,33 @@ export const channelSchema = z.object({
 });
 export type AlertChannel = z.infer<typeof channelSchema>;
 
+/** POST /api/dashboard/alerts/rules and PUT …/rules/:id: the rule as saved. */
+export const ruleResponseSchema = z.object({ rule: ruleSchema });
+export type RuleResponse = z.infer<typeof ruleResponseSchema>;
+
+/** POST /api/dashboard/alerts/channels: the channel, and a webhook's signing secret, shown this once (null for Slack). */
+export const channelCreatedSchema = z.object({
+  channel: channelSchema,
+  secret: z.string().nullable().meta({ description: 'A webhook\'s Standard Webhooks signing secret (whsec_…), shown this once; null for Slack.' }),
+});
+export type ChannelCreated = z.infer<typeof channelCreatedSchema>;
+
+/** What one pass of the deliverer did with the notifications it took. */
+export const deliverySummarySchema = z.object({
+  attempted: z.number().int().nonnegative(),
+  sent: z.number().int().nonnegative(),
+  /** Failed now, to be tried again later. */
+  retrying: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** Left for the next tick: the pass ran out of time. */
+  deferred: z.number().int().nonnegative(),
+});
+export type DeliverySummary = z.infer<typeof deliverySummarySchema>;
+
+/** POST /api/dashboard/alerts/channels/:id/test: what happened to the test notification. */
+export const channelTestResponseSchema = z.object({ delivery: deliverySummarySchema });
+export type ChannelTestResponse = z.infer<typeof channelTestResponseSchema>;
+
 /** GET /api/dashboard/alerts: a workspace's channels and rules, and the reader's role. */
 export const alertsResponseSchema = z.object({
   workspace_id: z.string().nullable(),

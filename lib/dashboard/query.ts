@@ -7,9 +7,6 @@ import { badRequest, type Issue } from '../http/errors';
 import { daysBetween, defaultDays, isDay, MAX_SPAN_DAYS, RELATIVE_RANGE_IDS, resolveRelativeRange, type RelativeRange } from './days';
 import { DASHBOARD_COMPARISONS, DASHBOARD_INTERVALS, DASHBOARD_SOURCES, type DashboardComparison, type DashboardInterval, type DashboardSource } from './response';
 
-/** The parameters of every dashboard endpoint, and those only the aggregate takes. */
-const PARAMETERS = ['workspace_id', 'from', 'to', 'range', 'campaign', 'source'] as const;
-const AGGREGATE_PARAMETERS = ['interval', 'compare'] as const;
 
 /** A query as asked: its days may still be relative (range) or missing (the defaults). */
 export interface DashboardRequest {
@@ -59,16 +56,35 @@ const isoDay = (name: string) =>
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date like 2025-11-01 (YYYY-MM-DD)`)
     .refine(isDay, `${name} is not a real calendar date`);
 
-const schema = z.object({
-  workspace_id: workspaceIdSchema,
-  from: isoDay('from').optional(),
-  to: isoDay('to').optional(),
-  range: z.enum(RELATIVE_RANGE_IDS, `range must be one of ${RELATIVE_RANGE_IDS.join(', ')}`).optional(),
-  campaign: text('campaign', 200).optional(),
-  source: z.enum(DASHBOARD_SOURCES, 'source must be "mv", "raw" or "live"').optional(),
-  interval: z.enum(DASHBOARD_INTERVALS, 'interval must be "day", "week" or "month"').optional(),
-  compare: z.enum(DASHBOARD_COMPARISONS, 'compare must be "previous"').optional(),
+/**
+ * The query of GET /api/dashboard/campaigns, and of the aggregate but its own two parameters. The
+ * descriptions are the OpenAPI document's (lib/openapi); the rules across parameters are below.
+ */
+export const campaignsQuerySchema = z.object({
+  workspace_id: workspaceIdSchema.meta({ description: 'The workspace (1-200 characters).' }),
+  from: isoDay('from').optional()
+    .meta({ description: 'First local day of the workspace\'s time zone, inclusive (YYYY-MM-DD). Default: 29 days before to.' }),
+  to: isoDay('to').optional()
+    .meta({ description: 'Last local day, inclusive (YYYY-MM-DD); at most 366 days after from. Default: today in the workspace\'s zone (or from, when from is later).' }),
+  range: z.enum(RELATIVE_RANGE_IDS, `range must be one of ${RELATIVE_RANGE_IDS.join(', ')}`).optional()
+    .meta({ description: 'A range relative to today in the workspace\'s zone, instead of from/to (not with them).' }),
+  campaign: text('campaign', 200).optional()
+    .meta({ description: 'One campaign, matched exactly (every figure, LLM cost too, limited to it); empty or absent: all campaigns.' }),
+  source: z.enum(DASHBOARD_SOURCES, 'source must be "mv", "raw" or "live"').optional()
+    .meta({ description: 'mv: the views as of the last refresh (the server\'s default unless configured otherwise); live: exact now; raw: the raw tables (workspace admins only).' }),
 });
+
+/** The query of GET /api/dashboard/aggregate. */
+export const dashboardQuerySchema = campaignsQuerySchema.extend({
+  interval: z.enum(DASHBOARD_INTERVALS, 'interval must be "day", "week" or "month"').optional()
+    .meta({ description: 'Timeseries buckets: local days (default), ISO weeks or months, clipped to the range and named by their first day.' }),
+  compare: z.enum(DASHBOARD_COMPARISONS, 'compare must be "previous"').optional()
+    .meta({ description: 'previous: the range\'s complete days against as many days just before them, in the same answer.' }),
+});
+
+/** The parameters of every dashboard endpoint, and those only the aggregate takes. */
+const PARAMETERS = Object.keys(campaignsQuerySchema.shape);
+const AGGREGATE_PARAMETERS = Object.keys(dashboardQuerySchema.shape).filter((key) => !PARAMETERS.includes(key));
 
 type ParseOptions = { defaultSource: DashboardSource };
 
@@ -122,7 +138,7 @@ function parseRequest(params: URLSearchParams, options: ParseOptions, parameters
   const raw: Record<string, string> = {};
   for (const key of new Set(params.keys())) {
     const values = params.getAll(key);
-    if ((AGGREGATE_PARAMETERS as readonly string[]).includes(key) && !parameters.includes(key)) {
+    if (AGGREGATE_PARAMETERS.includes(key) && !parameters.includes(key)) {
       issues.push({ parameter: key, message: `${key} applies to /api/dashboard/aggregate only` });
     } else if (!parameters.includes(key)) {
       issues.push({ parameter: key, message: `unknown parameter "${key.slice(0, 50)}" (expected ${parameters.join(', ')})` });
@@ -132,7 +148,7 @@ function parseRequest(params: URLSearchParams, options: ParseOptions, parameters
       raw[key] = values[0] ?? '';
     }
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = dashboardQuerySchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const parameter = String(issue.path[0] ?? 'query');

@@ -19,7 +19,7 @@ const count = z.number().int().nonnegative();
 const money = z.number().nonnegative();
 // A fraction of sends (0.25 = 25 %). It can pass 1 when a short range counts the opens or clicks
 // of emails sent before it; it is reported as measured, not clamped. null when there were no sends.
-const rate = z.number().min(0).nullable();
+const rate = z.number().min(0).nullable().meta({ description: 'A fraction of sends (0.25 = 25 %), rounded to 6 decimals; can pass 1 over short ranges; null without sends.' });
 export const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const summarySchema = z.object({
@@ -32,11 +32,11 @@ export const summarySchema = z.object({
 // day: the first day of the bucket within the range (with interval=week a range starting on a
 // Wednesday opens with a bucket labelled that Wednesday, covering Wednesday to Sunday).
 export const timeseriesPointSchema = z.object({
-  day: isoDay,
+  day: isoDay.meta({ description: 'The first day of the bucket within the range (YYYY-MM-DD, local to the workspace).' }),
   sends: count, opens: count, clicks: count, replies: count, bounces: count, opt_outs: count,
   unique_contacts: count,
   cost_usd: money,
-  cost_by_provider: z.record(z.string(), money),
+  cost_by_provider: z.record(z.string(), money).meta({ description: 'The bucket\'s LLM cost (USD) per provider with usage in the range.' }),
 });
 
 // Steps 1-5 always, then every later step with sends in the range, in order.
@@ -74,8 +74,7 @@ export const dashboardResponseSchema = z.object({
   to: isoDay,
   campaign: z.string().nullable(),
   source: z.enum(DASHBOARD_SOURCES),
-  /** The IANA zone every day of the answer is cut in (the workspace's; for source mv, as of the last refresh). */
-  time_zone: z.string(),
+  time_zone: z.string().meta({ description: 'The IANA zone every day of the answer is cut in (the workspace\'s; for source mv, as of the last refresh).' }),
   interval: z.enum(DASHBOARD_INTERVALS),
   partial_day: partialDay,
   summary: summarySchema,
@@ -83,8 +82,8 @@ export const dashboardResponseSchema = z.object({
   sequence: z.array(sequenceStepSchema),
   cost_breakdown: z.array(costBreakdownRowSchema),
   freshness: z.array(freshnessRowSchema),
-  /** Present only with compare=previous. */
-  comparison: comparisonSchema.nullable().optional(),
+  comparison: comparisonSchema.nullable().optional()
+    .meta({ description: 'Present only with compare=previous; null when the range has no complete day.' }),
 });
 
 export type DashboardResponse = z.infer<typeof dashboardResponseSchema>;
@@ -101,8 +100,7 @@ export const campaignRowSchema = z.object({
   unique_contacts: count,
   open_rate: rate, click_rate: rate, reply_rate: rate, bounce_rate: rate, opt_out_rate: rate,
   total_cost_usd: money, llm_calls: count,
-  /** USD per reply, null without replies. */
-  cost_per_reply: money.nullable(),
+  cost_per_reply: money.nullable().meta({ description: 'USD per reply, null without replies.' }),
 });
 
 export const campaignsResponseSchema = z.object({
@@ -113,10 +111,8 @@ export const campaignsResponseSchema = z.object({
   source: z.enum(DASHBOARD_SOURCES),
   time_zone: z.string(),
   partial_day: partialDay,
-  /** Sorted by sends, highest first, then by name (code point order). */
-  campaigns: z.array(campaignRowSchema),
-  /** LLM usage tied to no campaign (zero when one campaign is asked for). */
-  unattributed: z.object({ total_cost_usd: money, llm_calls: count }),
+  campaigns: z.array(campaignRowSchema).meta({ description: 'Sorted by sends, highest first, then by name (code point order).' }),
+  unattributed: z.object({ total_cost_usd: money, llm_calls: count }).meta({ description: 'LLM usage tied to no campaign (zero when one campaign is asked for).' }),
   freshness: z.array(freshnessRowSchema),
 });
 export type CampaignRow = z.infer<typeof campaignRowSchema>;
@@ -129,10 +125,8 @@ export const workspacesResponseSchema = z.object({
     first_day: isoDay.nullable(),
     last_day: isoDay.nullable(),
     campaigns: z.array(z.object({ campaign_name: z.string(), first_day: isoDay, last_day: isoDay })),
-    /** The workspace's IANA time zone: its days start at midnight there. */
-    time_zone: z.string(),
-    /** The signed-in user's role there (absent in open mode, DASHBOARD_AUTH=off). */
-    role: z.enum(['viewer', 'admin']).optional(),
+    time_zone: z.string().meta({ description: 'The workspace\'s IANA time zone: its days start at midnight there.' }),
+    role: z.enum(['viewer', 'admin']).optional().meta({ description: 'The signed-in user\'s role there (absent without sign-in).' }),
   })),
 });
 export type WorkspacesResponse = z.infer<typeof workspacesResponseSchema>;
@@ -142,8 +136,7 @@ export const workspaceTimeZoneSchema = z.object({
   workspace_id: z.string(),
   time_zone: z.string(),
   views_time_zone: z.string(),
-  /** The zone was changed since the views were cut: the next refresh rebuilds the workspace in it. */
-  rebuild_pending: z.boolean(),
+  rebuild_pending: z.boolean().meta({ description: 'The zone was changed since the views were cut: the next refresh rebuilds the workspace in it.' }),
 });
 export type WorkspaceTimeZone = z.infer<typeof workspaceTimeZoneSchema>;
 

@@ -18,7 +18,8 @@ export const schemaVersionSchema = z.object({ version: migrationVersion, compati
 export type SchemaVersion = z.infer<typeof schemaVersionSchema>;
 
 /** How migrations reach this database: the one command to tell an operator. */
-export type MigrateCommand = 'npx supabase db push' | 'npm run migrate';
+const MIGRATE_COMMANDS = ['npx supabase db push', 'npm run migrate'] as const;
+export type MigrateCommand = (typeof MIGRATE_COMMANDS)[number];
 
 export function migrateCommand(store: 'postgres' | 'supabase'): MigrateCommand {
   return store === 'supabase' ? 'npx supabase db push' : 'npm run migrate';
@@ -77,8 +78,20 @@ export class SchemaOutOfStepError extends Error {
   }
 }
 
-/** The 503's fields beside `error`, for clients that act on them. */
-export function outOfStepDetails(verdict: OutOfStepVerdict): Record<string, string | null> {
+/** The 503's fields beside `error`, for clients that act on them (published in the OpenAPI document). */
+export const outOfStepDetailsSchema = z.object({
+  state: z.enum(['behind', 'ahead']),
+  app_schema_version: migrationVersion,
+  /** null: the database predates dashboard_schema_version(). */
+  database_schema_version: migrationVersion.nullable(),
+  compatible_since: migrationVersion.nullable(),
+  /** Behind only: the migration to apply, and the command that applies it. */
+  missing_migration: migrationVersion.optional(),
+  command: z.enum(MIGRATE_COMMANDS).optional(),
+});
+export type OutOfStepDetails = z.infer<typeof outOfStepDetailsSchema>;
+
+export function outOfStepDetails(verdict: OutOfStepVerdict): OutOfStepDetails {
   const { kind, app, database, command } = verdict;
   return {
     state: kind === 'behind' ? 'behind' : 'ahead',

@@ -8,7 +8,7 @@ import { isSchemaOutOfStepError, outOfStepDetails } from '../db/schema-version';
 import { isEnvError } from '../env';
 import { isZodError } from '../errors';
 import { logEvent } from '../log';
-import { isHttpError } from './errors';
+import { isHttpError, type ErrorDetails } from './errors';
 
 /** Seconds a client should wait before asking again while the database cannot answer. */
 export const RETRY_AFTER_SECONDS = 30;
@@ -18,7 +18,7 @@ export interface Failure {
   /** Safe to show: never a stack, a SQL text or a secret. */
   message: string;
   /** Fields of the JSON answer beside `error`. */
-  extra: Record<string, unknown>;
+  extra: ErrorDetails;
   headers: Record<string, string>;
   /** The server log's line for it (the cause stays here), if any. */
   log?: { event: string; fields: Record<string, unknown> };

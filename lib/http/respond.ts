@@ -2,13 +2,17 @@
 // 503 with a short message (the cause goes to the server log as one JSON line), never a stack trace.
 import { NextResponse } from 'next/server';
 import { explainFailure } from '../db/schema-check';
+import { errorBodySchema } from './errors';
 import { classifyFailure, logFailure } from './failure';
 
-/** Maps any thrown value to a response (the classes are lib/http/failure.ts's). */
+/**
+ * Maps any thrown value to a response (the classes are lib/http/failure.ts's). The body is parsed
+ * with the schema the OpenAPI document publishes for errors: it carries nothing else.
+ */
 export function errorResponse(error: unknown, route: string): NextResponse {
   const failure = classifyFailure(error);
   logFailure(failure, route);
-  return NextResponse.json({ error: failure.message, ...failure.extra }, { status: failure.status, headers: failure.headers });
+  return NextResponse.json(errorBodySchema.parse({ error: failure.message, ...failure.extra }), { status: failure.status, headers: failure.headers });
 }
 
 /**

@@ -19,7 +19,7 @@ import { addMember } from '../../scripts/lib/members';
 import { applyMigrations, PROJECT_ROOT } from '../../scripts/lib/migrate';
 import { startNextServer, type NextServer } from '../../scripts/lib/next-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../support/auth';
-import { apiRoutes } from '../support/routes';
+import { databaseRoutes } from '../support/routes';
 import { BEFORE_BUCKETS, currentAggregate, currentContext, IN_STEP, standInPostgrest, type StandInPostgrest } from '../support/stand-in-postgrest';
 
 const REFRESH_TOKEN = randomUUID().replaceAll('-', '').repeat(2);
@@ -49,6 +49,9 @@ const REQUESTS: Record<string, { path: string; method?: string; user?: true; hea
   'GET /api/admin/refresh-views': { path: '/api/admin/refresh-views' },
   'POST /api/admin/refresh-views': { path: '/api/admin/refresh-views', method: 'POST', headers: { 'x-refresh-token': REFRESH_TOKEN } },
 };
+
+/** A page's HTML with the entities React writes for ', <, > and & turned back into the characters. */
+const htmlText = (html: string) => html.replaceAll('&#x27;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&quot;', '"').replaceAll('&amp;', '&');
 
 async function call(base: string, route: string, token: string) {
   const entry = REQUESTS[route];
@@ -91,8 +94,15 @@ describe('next start on a database migrated up to all but the last contract migr
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('the request list covers every API route file', () => {
-    expect(Object.keys(REQUESTS).sort()).toEqual(apiRoutes(PROJECT_ROOT));
+  it('the request list covers every API route file that reaches the database', () => {
+    expect(Object.keys(REQUESTS).sort()).toEqual(databaseRoutes(PROJECT_ROOT));
+  });
+
+  it('serves the OpenAPI document (built with the app, no database needed) as JSON', async () => {
+    const response = await fetch(`${server?.url ?? ''}/api/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(((await response.json()) as { openapi: string }).openapi).toBe('3.1.0');
   });
 
   it('says so at start-up, before the first request: the missing migration and `npm run migrate`', () => {
@@ -215,7 +225,7 @@ describe('next start on a stand-in PostgREST whose schema goes back while it run
     const first = await fetch(`${base}/`);
     // Found out during the render: a page cannot answer 503 itself (the proxy does, from now on).
     expect(first.status).not.toBe(500);
-    expect(await first.text()).toContain(`${MISSING} (it has none of this app's migrations, or predates dashboard_schema_version(); a Supabase project made by the Deploy button starts empty). Apply the migrations with \`npx supabase link --project-ref <your project ref>\` then \`npx supabase db push\``);
+    expect(htmlText(await first.text())).toContain(`${MISSING} (it has none of this app's migrations, or predates dashboard_schema_version(); a Supabase project made by the Deploy button starts empty). Apply the migrations with \`npx supabase link --project-ref <your project ref>\` then \`npx supabase db push\``);
     const again = await fetch(`${base}/`);
     expect(again.status).toBe(503);
     expect(await again.text()).toContain('npx supabase db push');

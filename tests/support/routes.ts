@@ -31,10 +31,19 @@ export function apiRoutes(root: string): string[] {
       if (entry.isDirectory()) walk(full);
       else if (entry.name === 'route.ts') {
         const route = `/${path.relative(path.join(root, 'app'), dir).split(path.sep).join('/')}`;
-        for (const [, method] of fs.readFileSync(full, 'utf8').matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) found.push(`${method} ${route}`);
+        const exported = /export (?:const|(?:async )?function) (GET|POST|PUT|PATCH|DELETE)\b/g;
+        for (const [, method] of fs.readFileSync(full, 'utf8').matchAll(exported)) found.push(`${method} ${route}`);
       }
     }
   };
   walk(path.join(root, 'app', 'api'));
   return found.sort();
+}
+
+/** API routes that never reach the database (the OpenAPI document is built from the code alone). */
+export const DATABASE_FREE_ROUTES = ['GET /api/openapi.json'];
+
+/** The API routes that read or write the database. */
+export function databaseRoutes(root: string): string[] {
+  return apiRoutes(root).filter((route) => !DATABASE_FREE_ROUTES.includes(route));
 }

@@ -44,12 +44,13 @@ describe('errorResponse with errors from another copy of their module', () => {
 
   it('keeps an HttpError\'s status, body and headers', async () => {
     const { httpErrors } = await secondCopies();
-    const error = new httpErrors.HttpError(409, 'A refresh is already running.', { status: 'skipped' }, { 'Retry-After': '15' });
+    const issues = [{ parameter: 'source', message: 'source=raw is for workspace admins' }];
+    const error = new httpErrors.HttpError(403, 'source=raw is for workspace admins.', { issues }, { 'Retry-After': '15' });
     expect(error instanceof errors.HttpError).toBe(false);
     const response = mapper.errorResponse(error, 'GET /test');
-    expect(response.status).toBe(409);
+    expect(response.status).toBe(403);
     expect(response.headers.get('retry-after')).toBe('15');
-    expect(await response.json()).toEqual({ error: 'A refresh is already running.', status: 'skipped' });
+    expect(await response.json()).toEqual({ error: 'source=raw is for workspace admins.', issues });
   });
 
   it('answers 503 naming the variable for an EnvError', async () => {
@@ -71,5 +72,13 @@ describe('errorResponse with errors from another copy of their module', () => {
     expect(mapper.errorResponse(impostor, 'GET /test').status).toBe(500);
     expect(mapper.errorResponse('a string', 'GET /test').status).toBe(500);
     log.mockRestore();
+  });
+});
+
+describe('errorResponse', () => {
+  it('sends only the error body the OpenAPI document publishes ({error, issues?, schema?})', async () => {
+    const smuggled = { issues: [], stack: 'at secret.ts:1' } as unknown as ConstructorParameters<typeof errors.HttpError>[2];
+    const response = mapper.errorResponse(new errors.HttpError(400, 'Invalid x: y', smuggled), 'GET /test');
+    expect(await response.json()).toEqual({ error: 'Invalid x: y', issues: [] });
   });
 });

@@ -3,14 +3,13 @@
 // freshness (ages only; 503 with ?fail_if_stale=1 when a view is stale) and never refreshes.
 // lib/admin/auth.ts gives the verdict; this route maps it to HTTP.
 import { NextResponse } from 'next/server';
-import { z } from 'zod';
 import { refreshVerdict, type RefreshSecrets, type RefreshVerdict } from '@/lib/admin/auth';
 import { publicFreshnessReport, refreshForOperator } from '@/lib/admin/refresh-service';
 import { deliverAfterResponse } from '@/lib/alerts/after-response';
 import { getStore } from '@/lib/db';
 import { env } from '@/lib/env';
-import { badRequest, issuesFromZod } from '@/lib/http/errors';
-import { NO_STORE, refreshResponse } from '@/lib/http/refresh';
+import { HttpError } from '@/lib/http/errors';
+import { failIfStale, NO_STORE, refreshResponse } from '@/lib/http/refresh';
 import { handle } from '@/lib/http/respond';
 import { logEvent } from '@/lib/log';
 
@@ -22,24 +21,13 @@ export const maxDuration = 300;
 const secrets = (): RefreshSecrets => ({ refreshToken: env().MATERIALIZED_VIEWS_REFRESH_TOKEN, cronSecret: env().CRON_SECRET });
 
 /** 503 naming the variable to set, or 401 with no hint which secret was tried; logged by header name only. */
-function refused(verdict: Extract<RefreshVerdict, { kind: 'not-configured' | 'unauthorized' }>): NextResponse {
+function refused(verdict: Extract<RefreshVerdict, { kind: 'not-configured' | 'unauthorized' }>): never {
   if (verdict.kind === 'not-configured') {
     logEvent('error', 'views_refresh_not_configured', { message: verdict.message, vercel_cron: verdict.vercelCron });
-    return NextResponse.json({ error: verdict.message }, { status: 503, headers: NO_STORE });
+    throw new HttpError(503, verdict.message, {}, NO_STORE);
   }
   logEvent('warn', 'views_refresh_unauthorized', { presented: verdict.presented, vercel_cron: verdict.vercelCron });
-  return NextResponse.json({ error: 'Unauthorized.' }, { status: 401, headers: { ...NO_STORE, 'WWW-Authenticate': 'Bearer' } });
-}
-
-const freshnessQuerySchema = z.object({
-  fail_if_stale: z.enum(['1', 'true', '0', 'false'], 'use 1 or 0').optional(),
-});
-
-/** GET's query: ?fail_if_stale=1 turns a stale report into a 503 for uptime monitors. */
-function failIfStale(url: string): boolean {
-  const parsed = freshnessQuerySchema.safeParse({ fail_if_stale: new URL(url).searchParams.get('fail_if_stale') ?? undefined });
-  if (!parsed.success) throw badRequest(issuesFromZod(parsed.error));
-  return parsed.data.fail_if_stale === '1' || parsed.data.fail_if_stale === 'true';
+  throw new HttpError(401, 'Unauthorized.', {}, { ...NO_STORE, 'WWW-Authenticate': 'Bearer' });
 }
 
 async function answer(method: 'GET' | 'POST', request: Request): Promise<Response> {
@@ -59,7 +47,7 @@ async function answer(method: 'GET' | 'POST', request: Request): Promise<Respons
       return NextResponse.json(report, { status: report.stale && failing ? 503 : 200, headers: NO_STORE });
     }
     default:
-      return refused(verdict);
+      refused(verdict);
   }
 }
 

@@ -16,6 +16,6 @@ export const POST = handle('POST /api/dashboard/alerts/rules', async (request: R
   refuseCrossSite(request);
   const reader = await readerOf(request);
   const workspaceId = parseWorkspace(request.url);
-  const rule = await saveRule(getStore(), reader, workspaceId, await parseBody(request, ruleInputSchema));
-  return NextResponse.json({ rule }, { status: 201, headers: NO_STORE });
+  const saved = await saveRule(getStore(), reader, workspaceId, await parseBody(request, ruleInputSchema));
+  return NextResponse.json(saved, { status: 201, headers: NO_STORE });
 });

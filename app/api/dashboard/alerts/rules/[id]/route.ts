@@ -18,8 +18,8 @@ export const PUT = handle('PUT /api/dashboard/alerts/rules/:id', async (request:
   const reader = await readerOf(request);
   const workspaceId = parseWorkspace(request.url);
   const id = await parseId(context.params);
-  const rule = await saveRule(getStore(), reader, workspaceId, await parseBody(request, ruleInputSchema), id);
-  return NextResponse.json({ rule }, { headers: NO_STORE });
+  const saved = await saveRule(getStore(), reader, workspaceId, await parseBody(request, ruleInputSchema), id);
+  return NextResponse.json(saved, { headers: NO_STORE });
 });
 
 export const DELETE = handle('DELETE /api/dashboard/alerts/rules/:id', async (request: Request, context: Context) => {

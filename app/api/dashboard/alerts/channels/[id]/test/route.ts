@@ -17,6 +17,6 @@ export const POST = handle('POST /api/dashboard/alerts/channels/:id/test', async
   refuseCrossSite(request);
   const reader = await readerOf(request);
   const workspaceId = parseWorkspace(request.url);
-  const delivery = await testChannel(getStore(), reader, workspaceId, await parseId(context.params), deliveryOptions());
-  return NextResponse.json({ delivery }, { headers: NO_STORE });
+  const tested = await testChannel(getStore(), reader, workspaceId, await parseId(context.params), deliveryOptions());
+  return NextResponse.json(tested, { headers: NO_STORE });
 });
