@@ -38,6 +38,9 @@ const schema = z
     MATERIALIZED_VIEWS_REFRESH_TOKEN: z.preprocess(emptyAsUndefined, secret('MATERIALIZED_VIEWS_REFRESH_TOKEN').optional()),
     CRON_SECRET: z.preprocess(emptyAsUndefined, secret('CRON_SECRET').optional()),
     DASHBOARD_SOURCE: z.preprocess(emptyAsUndefined, z.enum(['mv', 'raw', 'live'], 'DASHBOARD_SOURCE must be "mv", "raw" or "live"').default('mv')),
+    // off: every answer is computed by the database on every request (the answers cache of issue 22
+    // is not consulted); for comparison (npm run bench -- --load) and as a switch in an emergency.
+    DASHBOARD_CACHE: z.preprocess(emptyAsUndefined, z.enum(['on', 'off'], 'DASHBOARD_CACHE must be "on" or "off"').default('on')),
     STALE_AFTER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive('STALE_AFTER_SECONDS must be a positive whole number').default(DEFAULT_STALE_AFTER_SECONDS)),
     // Sign-in (Supabase Auth). Access tokens are verified locally: with the project's signing keys
     // (JWKS under SUPABASE_URL) and/or the legacy shared secret (HS256).
@@ -175,6 +178,15 @@ export function env(): Env {
 /** Forget the parsed environment (tests change process.env between cases). */
 export function resetEnvCache(): void {
   cached = undefined;
+}
+
+/**
+ * True in code built by Next.js with Cache Components (`next build`, `next dev`), where `use cache`
+ * functions keep their answers; false where the same modules run in-process (vitest, tsx scripts), in
+ * which they are plain functions. Next.js inlines this at build time, like NODE_ENV below.
+ */
+export function frameworkCacheAvailable(): boolean {
+  return Boolean(process.env.__NEXT_USE_CACHE);
 }
 
 /**

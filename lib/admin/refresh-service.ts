@@ -3,6 +3,7 @@
 // Every refresh is followed by the alerts' evaluation in the same tick: every rule after a refresh,
 // the operators' stale_views after one that failed or was skipped (their delivery is the caller's).
 import { evaluateAfterRefresh } from '../alerts/evaluate';
+import { forgetKeptAnswers } from '../dashboard/answer-cache';
 import type { Evaluation } from '../alerts/schema';
 import type { DatabaseStore } from '../db/store';
 import { logEvent } from '../log';
@@ -80,6 +81,9 @@ export async function refreshNow(store: DatabaseStore, via: RefreshVia): Promise
     views: result.views,
     ...(slow ? { warning: `refresh took over the ${REFRESH_BUDGET_MS} ms budget` } : {}),
   });
+  // Kept answers are keyed by the views' version, so none is served after this refresh either way;
+  // this frees the old ones at once (on every instance) instead of when the LRU needs the room.
+  if (result.rows_changed > 0) forgetKeptAnswers();
   const alerts = await evaluateAfterRefresh(store, 'all');
   const { started_at: _started, finished_at: _finished, ...done } = result;
   return { kind: 'refreshed', answer: { ...done, alerts } };

@@ -41,6 +41,14 @@ export function currentContext(today: string): RpcAnswer {
   return { status: 200, body: { workspace_id: 'acme', source: 'mv', time_zone: 'UTC', today, data_version: 1, role: 'admin' } };
 }
 
+/** dashboard_answer_basis's answer today (open mode): the context, and the freshness rows of an mv answer. */
+export function currentBasis(today: string, dataVersion = 1): RpcAnswer {
+  return { status: 200, body: { workspace_id: 'acme', source: 'mv', time_zone: 'UTC', today, data_version: dataVersion, freshness } };
+}
+
+/** dashboard_workspaces_basis's answer (open mode): the version of the workspace list. */
+export const WORKSPACES_BASIS: RpcAnswer = { status: 200, body: { views_version: 1 } };
+
 /** What a database migrated only up to 20251221000002 answers: the functions and shapes of then. */
 export const BEFORE_BUCKETS: Record<string, RpcAnswer> = {
   dashboard_schema_version: missingFunction('dashboard_schema_version'),
