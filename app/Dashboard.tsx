@@ -38,6 +38,8 @@ export interface DashboardInitial {
   locale: string;
   /** The server's stale threshold (STALE_AFTER_SECONDS), so the badge and the monitoring agree. */
   staleAfterSeconds?: number;
+  /** The server's REFRESH_EVERY_SECONDS: what the badge says, and how often an mv answer is asked again. */
+  refreshEverySeconds?: number;
   /** A signed-in user (not the open mode): an empty list means no memberships yet. */
   signedIn?: boolean;
 }
@@ -64,8 +66,8 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
   const { data: workspaces } = useWorkspaces(initial.workspaces);
   const list = workspaces?.workspaces ?? initial.workspaces.workspaces;
   const isInitial = sameQuery(query, initial.query);
-  const current = useDashboard(query, isInitial ? initial.current : undefined);
-  const campaigns = useCampaigns(query, isInitial ? initial.campaigns : undefined);
+  const current = useDashboard(query, isInitial ? initial.current : undefined, initial.refreshEverySeconds);
+  const campaigns = useCampaigns(query, isInitial ? initial.campaigns : undefined, initial.refreshEverySeconds);
   const alerts = useAlerts(query?.workspace_id ?? null, query?.workspace_id === initial.query?.workspace_id ? initial.alerts : undefined);
 
   const change = useCallback((next: DashboardQuery) => {
@@ -124,7 +126,7 @@ export function Dashboard({ initial }: { initial: DashboardInitial }) {
           </div>
         </div>
         {workspace?.role === 'admin' ? <RefreshButton workspaceId={query.workspace_id} /> : null}
-        {data ? <FreshnessBadge freshness={data.freshness} source={data.source} initialNow={initial.renderedAt} clockOffsetMs={clockOffsetMs} staleAfterSeconds={initial.staleAfterSeconds} /> : null}
+        {data ? <FreshnessBadge freshness={data.freshness} source={data.source} initialNow={initial.renderedAt} clockOffsetMs={clockOffsetMs} staleAfterSeconds={initial.staleAfterSeconds} refreshEverySeconds={initial.refreshEverySeconds} /> : null}
       </header>
       <FilterBar query={query} workspaces={list} onChange={change} />
       {notices.map((notice) => <div key={notice} className="banner notice" role="status" data-testid="notice">{notice}</div>)}

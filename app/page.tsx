@@ -40,9 +40,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   try {
     const store = getStore();
     const workspaces = (await listWorkspaces(reader)).body;
-    const { DASHBOARD_SOURCE, STALE_AFTER_SECONDS } = env();
+    const { DASHBOARD_SOURCE, STALE_AFTER_SECONDS, REFRESH_EVERY_SECONDS } = env();
     const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), DASHBOARD_SOURCE);
-    initial = { query, notices, workspaces, renderedAt: Date.now(), locale, staleAfterSeconds: STALE_AFTER_SECONDS };
+    initial = { query, notices, workspaces, renderedAt: Date.now(), locale, staleAfterSeconds: STALE_AFTER_SECONDS, refreshEverySeconds: REFRESH_EVERY_SECONDS };
     if (query) {
       const [current, campaigns, alerts] = await Promise.all([
         serveDashboard(reader, query),

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { formatAge } from '@/lib/dashboard/format';
 import type { DashboardSource, FreshnessRow } from '@/lib/dashboard/response';
-import { DEFAULT_STALE_AFTER_SECONDS, describeInterval, REFRESH_EVERY_SECONDS } from '@/lib/freshness';
+import { DEFAULT_REFRESH_EVERY_SECONDS, describeInterval, staleAfterFor } from '@/lib/freshness';
 
 /**
  * The age of the oldest view, from the moment its data is current as of (so it keeps counting
@@ -23,9 +23,12 @@ export function oldestAgeSeconds(freshness: FreshnessRow[], now: number): number
  * it, so a wrong clock on the viewer's machine cannot fake a stale warning.
  */
 export function FreshnessBadge(props: {
-  freshness: FreshnessRow[]; source: DashboardSource; initialNow: number; clockOffsetMs?: number; staleAfterSeconds?: number;
+  freshness: FreshnessRow[]; source: DashboardSource; initialNow: number; clockOffsetMs?: number;
+  /** The server's REFRESH_EVERY_SECONDS and STALE_AFTER_SECONDS. */
+  refreshEverySeconds?: number; staleAfterSeconds?: number;
 }) {
-  const { freshness, source, initialNow, clockOffsetMs = 0, staleAfterSeconds = DEFAULT_STALE_AFTER_SECONDS } = props;
+  const { freshness, source, initialNow, clockOffsetMs = 0, refreshEverySeconds = DEFAULT_REFRESH_EVERY_SECONDS } = props;
+  const staleAfterSeconds = props.staleAfterSeconds ?? staleAfterFor(refreshEverySeconds);
   const [now, setNow] = useState(initialNow);
   useEffect(() => {
     const tick = () => setNow(Date.now() - clockOffsetMs);
@@ -53,7 +56,7 @@ export function FreshnessBadge(props: {
       <span className="dot" aria-hidden="true" /> {never ? 'Views not refreshed yet' : `Data as of ${formatAge(age)}`}
       {stale ? <span className="freshness-note"> · {never
         ? 'run a refresh (npm run refresh or POST /api/admin/refresh-views) to fill them.'
-        : `the views refresh every ${describeInterval(REFRESH_EVERY_SECONDS)}; this is older, so the scheduled refresh may be failing.`}</span> : null}
+        : `the views refresh every ${describeInterval(refreshEverySeconds)}; this is older, so the scheduled refresh may be failing.`}</span> : null}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // fails with a message naming it.
 import { z } from 'zod';
 import { ERROR_KIND, errorKind } from './errors';
-import { DEFAULT_STALE_AFTER_SECONDS } from './freshness';
+import { DEFAULT_REFRESH_EVERY_SECONDS, staleAfterFor } from './freshness';
 
 const secret = (name: string) =>
   z.string().min(32, `${name} must be at least 32 characters (generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")`);
@@ -38,10 +38,16 @@ const schema = z
     MATERIALIZED_VIEWS_REFRESH_TOKEN: z.preprocess(emptyAsUndefined, secret('MATERIALIZED_VIEWS_REFRESH_TOKEN').optional()),
     CRON_SECRET: z.preprocess(emptyAsUndefined, secret('CRON_SECRET').optional()),
     DASHBOARD_SOURCE: z.preprocess(emptyAsUndefined, z.enum(['mv', 'raw', 'live'], 'DASHBOARD_SOURCE must be "mv", "raw" or "live"').default('mv')),
-    // off: every answer is computed by the database on every request (the answers cache of issue 22
-    // is not consulted); for comparison (npm run bench -- --load) and as a switch in an emergency.
+    // off: every answer is computed by the database on every request (the answers cache,
+    // lib/dashboard/answer-cache.ts, is not consulted); for comparison (npm run bench -- --load) and
+    // as a switch in an emergency.
     DASHBOARD_CACHE: z.preprocess(emptyAsUndefined, z.enum(['on', 'off'], 'DASHBOARD_CACHE must be "on" or "off"').default('on')),
-    STALE_AFTER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive('STALE_AFTER_SECONDS must be a positive whole number').default(DEFAULT_STALE_AFTER_SECONDS)),
+    // How often the views are refreshed (the cron, pg_cron or npm run dev): what the page says and how
+    // often it asks again; the stale threshold follows it unless STALE_AFTER_SECONDS is set.
+    REFRESH_EVERY_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number('REFRESH_EVERY_SECONDS must be a whole number of seconds')
+      .int('REFRESH_EVERY_SECONDS must be a whole number of seconds').min(1, 'REFRESH_EVERY_SECONDS must be at least 1')
+      .max(86_400, 'REFRESH_EVERY_SECONDS must be at most 86400 (a day)').default(DEFAULT_REFRESH_EVERY_SECONDS)),
+    STALE_AFTER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive('STALE_AFTER_SECONDS must be a positive whole number').optional()),
     // Sign-in (Supabase Auth). Access tokens are verified locally: with the project's signing keys
     // (JWKS under SUPABASE_URL) and/or the legacy shared secret (HS256).
     SUPABASE_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'SUPABASE_JWT_SECRET looks too short (Settings → API → JWT secret of the project)').optional()),
@@ -69,6 +75,13 @@ const schema = z
     NODE_ENV: z.string().optional(),
     // Set by Vercel on its deployments ("1"): there X-Forwarded-For is the platform's, not the client's.
     VERCEL: z.string().optional(),
+    // Set by Vercel on its deployments (hostnames, no scheme): the site's address when SITE_URL is not
+    // set, so a deployment made with the Deploy button needs no SITE_URL. The platform sets them, not
+    // the request, so they are as trustworthy as SITE_URL.
+    VERCEL_ENV: z.string().optional(),
+    VERCEL_PROJECT_PRODUCTION_URL: z.string().optional(),
+    VERCEL_BRANCH_URL: z.string().optional(),
+    VERCEL_URL: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     // SUPABASE_URL with DATABASE_URL and no service role key: Supabase Auth for sign-in, data read directly.
@@ -92,7 +105,26 @@ const schema = z
       productionAuthIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
       productionSiteIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
     }
-  });
+  })
+  // The stale threshold follows the refresh interval unless set (two missed refreshes, at least a minute).
+  .transform((env) => ({
+    ...env,
+    STALE_AFTER_SECONDS: env.STALE_AFTER_SECONDS ?? staleAfterFor(env.REFRESH_EVERY_SECONDS),
+    SITE_URL: env.SITE_URL ?? (env.NEXT_PUBLIC_SITE_URL ? undefined : vercelSite(env)),
+  }));
+
+type VercelSystemEnv = { VERCEL_ENV?: string; VERCEL_PROJECT_PRODUCTION_URL?: string; VERCEL_BRANCH_URL?: string; VERCEL_URL?: string };
+
+/**
+ * On Vercel, the deployment's own address: the production domain on production, the branch's (or
+ * the deployment's) address on previews. Undefined elsewhere, or if the platform's value is not a
+ * bare hostname.
+ */
+function vercelSite(env: VercelSystemEnv): string | undefined {
+  if (!env.VERCEL_ENV) return undefined;
+  const host = env.VERCEL_ENV === 'production' ? env.VERCEL_PROJECT_PRODUCTION_URL : env.VERCEL_BRANCH_URL ?? env.VERCEL_URL;
+  return host && /^[a-z0-9.-]+(:\d+)?$/i.test(host) ? `https://${host}` : undefined;
+}
 
 export type Env = z.infer<typeof schema>;
 
@@ -100,7 +132,7 @@ export type Env = z.infer<typeof schema>;
  * A production server requires sign-in unless told otherwise: it must be able to verify access
  * tokens, and the sign-in page must be able to reach Supabase Auth. The dev sign-in is refused.
  */
-function productionAuthIssues(env: Omit<Env, 'NODE_ENV'>): Array<{ path: string[]; message: string }> {
+function productionAuthIssues(env: Pick<Env, 'DASHBOARD_DEV_SIGN_IN_USER' | 'DASHBOARD_AUTH' | 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET' | 'SUPABASE_ANON_KEY'>): Array<{ path: string[]; message: string }> {
   const issues: Array<{ path: string[]; message: string }> = [];
   if (env.DASHBOARD_DEV_SIGN_IN_USER) {
     issues.push({ path: ['DASHBOARD_DEV_SIGN_IN_USER'], message: 'DASHBOARD_DEV_SIGN_IN_USER is for `npm run dev` only; unset it in production' });
@@ -119,10 +151,10 @@ function productionAuthIssues(env: Omit<Env, 'NODE_ENV'>): Array<{ path: string[
 }
 
 /** Production serves one known site, over https (plain http only on this machine, as the tests do). */
-function productionSiteIssues(env: Pick<Env, 'SITE_URL' | 'NEXT_PUBLIC_SITE_URL'>): Array<{ path: string[]; message: string }> {
-  const configured = env.SITE_URL ?? env.NEXT_PUBLIC_SITE_URL;
+function productionSiteIssues(env: { SITE_URL?: string; NEXT_PUBLIC_SITE_URL?: string } & VercelSystemEnv): Array<{ path: string[]; message: string }> {
+  const configured = env.SITE_URL ?? env.NEXT_PUBLIC_SITE_URL ?? vercelSite(env);
   if (!configured) {
-    return [{ path: ['SITE_URL'], message: 'SITE_URL (or NEXT_PUBLIC_SITE_URL) is required in production: the site\'s address, like https://dashboard.example.com; sign-in links and the same-origin check use it' }];
+    return [{ path: ['SITE_URL'], message: 'SITE_URL (or NEXT_PUBLIC_SITE_URL) is required in production outside Vercel: the site\'s address, like https://dashboard.example.com; sign-in links and the same-origin check use it' }];
   }
   const url = new URL(configured);
   if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {

@@ -13,7 +13,9 @@ import { runCommand, UsageError } from './lib/cli';
 import { PROJECT_ROOT } from './lib/migrate';
 import { buildNext, startNextServer, type NextServer } from './lib/next-server';
 import { progress } from './lib/progress';
-import { openBenchDatabase } from './lib/bench/database';
+import { measureBefore, printBefore } from './lib/bench/before';
+import { openBenchDatabase, withClient } from './lib/bench/database';
+import { DEFAULT_WRITE_SIZES } from './lib/bench/incremental';
 import { copyRawRows, openBenchCluster, clusterVersions, type BenchCluster } from './lib/bench/cluster';
 import { benchAuth } from './lib/bench/http-auth';
 import { pageComparison, pageReport, pageSection } from './lib/bench/page-load';
@@ -41,6 +43,12 @@ const HELP = `Usage: npm run bench -- [options]
                       ../shared/citus (root; Citus is built once) and stopped at the end. No HTTP or page
                       section; one size (--events). On one small machine the cluster shows correctness and
                       overhead (the coordinator hop, intermediate results), not speed
+  --before MIGRATION  this build against the schema made by the migrations before MIGRATION (a 14-digit
+                      version, e.g. 20251226000001), on the same rows, side by side in one run: the
+                      dashboard read, refreshes after appends, back-fills, updates and deletes and with
+                      nothing pending, live answers with 10,000 events pending, what change tracking
+                      costs a producer, and the full rebuild (--events up to 2M; --no-rebuild skips it
+                      above). Embedded database only; one size (--events)
   --page-only         only the page loads (seeds and refreshes the views first; no other section);
                       results in bench/results/<date>-<events>-page.json
   --page-against DIR  with --page-only: time this build against the build of another checkout of
@@ -60,13 +68,13 @@ or <date>-citus-<events>.json with --citus.`;
 const ARGS = {
   events: { type: 'string' }, scale: { type: 'string' }, iterations: { type: 'string' },
   http: { type: 'boolean' }, 'no-http': { type: 'boolean' }, page: { type: 'boolean' }, citus: { type: 'boolean' },
-  'page-only': { type: 'boolean' }, 'page-against': { type: 'string' },
+  'page-only': { type: 'boolean' }, 'page-against': { type: 'string' }, before: { type: 'string' }, 'no-rebuild': { type: 'boolean' },
   keep: { type: 'boolean' }, reset: { type: 'boolean' }, yes: { type: 'boolean' }, help: { type: 'boolean' },
 } as const;
 
 interface Options {
   sizes: number[]; iterations?: number; http: boolean; page: boolean; citus: boolean; pageOnly: boolean; pageAgainst?: string;
-  keep: boolean; reset: boolean; yes: boolean;
+  keep: boolean; reset: boolean; yes: boolean; before?: string; rebuild: boolean;
 }
 
 function parseOptions(): Options | undefined {
@@ -88,6 +96,13 @@ function parseOptions(): Options | undefined {
   if (citus && (values.scale || values.http || values.page || values['page-only'])) {
     throw new UsageError('--citus measures one size (--events) without HTTP or page loads: drop --scale, --http, --page and --page-only');
   }
+  if (values.before !== undefined) {
+    if (!/^\d{14}$/.test(values.before)) throw new UsageError('--before takes a migration version: 14 digits, like 20251226000001');
+    if (citus || values.scale || values.http || values.page || values['page-only']) {
+      throw new UsageError('--before measures one size (--events) in SQL: drop --citus, --scale, --http, --page and --page-only');
+    }
+    if (process.env.DATABASE_URL) throw new UsageError('--before creates two databases of its own on the embedded server: unset DATABASE_URL');
+  }
   const pageOnly = values['page-only'] ?? false;
   if (values['page-against'] && !pageOnly) throw new UsageError('--page-against needs --page-only');
   if (pageOnly && sizes.length > 1) throw new UsageError('--page-only measures one size: use --events');
@@ -95,6 +110,7 @@ function parseOptions(): Options | undefined {
     sizes: [...new Set(sizes)].sort((a, b) => a - b), iterations, http: !values['no-http'] && !pageOnly && !citus, citus,
     page: values.page ?? false, pageOnly, pageAgainst: values['page-against'] && path.resolve(values['page-against']),
     keep: values.keep ?? false, reset: values.reset ?? false, yes: values.yes ?? false,
+    before: values.before, rebuild: !values['no-rebuild'],
   };
 }
 
@@ -105,6 +121,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (options.citus) return sideBySide(options);
+  if (options.before) return againstBefore(options, options.before);
   const loadStart = loadAverage();
   const log = (line: string) => console.error(line);
   const database = await openBenchDatabase({ keep: options.keep, reset: options.reset, yes: options.yes, log });
@@ -153,6 +170,41 @@ async function main(): Promise<number> {
   } finally {
     await server?.stop();
     await client.end().catch(() => {});
+    await database.close();
+  }
+}
+
+/** --before: this build against an earlier schema, the same rows, side by side. */
+async function againstBefore(options: Options, beforeMigration: string): Promise<number> {
+  const loadStart = loadAverage();
+  const log = (line: string) => console.error(line);
+  const events = options.sizes[0] ?? 1_000_000;
+  const database = await openBenchDatabase({ keep: false, reset: true, yes: false, log });
+  try {
+    const result = await measureBefore({
+      adminUrl: database.url, beforeMigration, events, log,
+      iterations: options.iterations ?? (events > 3_000_000 ? 9 : 20), runs: events > 3_000_000 ? 3 : 5,
+      sizes: { ...DEFAULT_WRITE_SIZES, livePending: [10_000] },
+      fullRebuild: options.rebuild || events <= 2_000_000,
+      seed: async (client, n) => {
+        const bar = progress('seeding email_events'.padEnd(24), n);
+        const seeded = await growTo(client, n, { step: 0, onProgress: (x) => bar.update(x), warn: log });
+        bar.finish(`(${seeded.seconds} s)`);
+        return seeded;
+      },
+    });
+    const postgres = String((await withClient(database.url, (c) => c.query('show server_version'))).rows[0].server_version);
+    const file = {
+      date: new Date().toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: machine(postgres, loadStart), result,
+    };
+    printBefore(result);
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    const written = path.join(RESULTS_DIR, `${file.date.slice(0, 10)}-before-${beforeMigration}-${result.events}.json`);
+    fs.writeFileSync(written, `${JSON.stringify(file, null, 2)}\n`);
+    console.log(`\nResults: ${path.relative(PROJECT_ROOT, written)}`);
+    return 0;
+  } finally {
     await database.close();
   }
 }

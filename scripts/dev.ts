@@ -2,7 +2,7 @@
 // embedded PostgreSQL under .data/, applies the migrations with the Supabase CLI, loads demo data
 // once, refreshes the views and runs `next dev` against it; with DATABASE_URL (or SUPABASE_URL +
 // SUPABASE_SERVICE_ROLE_KEY, e.g. in .env.local) it uses that database instead. While it runs it
-// refreshes the views every 5 minutes, as the Vercel cron does in production.
+// refreshes the views every few seconds (--refresh-every; the page says how often and polls as often).
 // Sign-in: with Supabase Auth configured (SUPABASE_URL / SUPABASE_JWT_SECRET) it is the real one;
 // otherwise the launcher signs you in as a demo user, admin of the demo workspaces, through a
 // development-only route (/auth/dev-sign-in) that a production build never serves. That route hands
@@ -30,7 +30,7 @@ import { DEMO_WORKSPACES, seedDemoData } from './lib/demo-data';
 import { addMember } from './lib/members';
 import { assertMigrated, PROJECT_ROOT } from './lib/migrate';
 import { progress } from './lib/progress';
-import { REFRESH_EVERY_SECONDS } from '../lib/freshness';
+import { DEFAULT_REFRESH_EVERY_SECONDS, DEV_REFRESH_EVERY_SECONDS } from '../lib/freshness';
 
 const HELP = `Usage: npm run dev -- [options]
 
@@ -53,7 +53,8 @@ Options:
                     they use
   --events N        demo events loaded on first start of the embedded database (default 200000)
   --no-seed         don't load demo data
-  --refresh-every S seconds between view refreshes (default ${REFRESH_EVERY_SECONDS}, as the production cron)
+  --refresh-every S seconds between view refreshes (default ${DEV_REFRESH_EVERY_SECONDS}; production's cron:
+                    ${DEFAULT_REFRESH_EVERY_SECONDS})
   --help            show this help`;
 
 const log = (line: string) => console.log(`[dev] ${line}`);
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: LOOPBACK },
       events: { type: 'string', default: '200000' },
       'no-seed': { type: 'boolean', default: false },
-      'refresh-every': { type: 'string', default: String(REFRESH_EVERY_SECONDS) },
+      'refresh-every': { type: 'string', default: String(DEV_REFRESH_EVERY_SECONDS) },
       help: { type: 'boolean', default: false },
     },
   });
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   const events = Number(values.events);
   const refreshEvery = Number(values['refresh-every']);
   if (!Number.isSafeInteger(events) || events < 0) throw new Error(`--events must be a whole number (got "${values.events}")`);
-  if (!Number.isFinite(refreshEvery) || refreshEvery < 5) throw new Error('--refresh-every must be at least 5 seconds');
+  if (!Number.isSafeInteger(refreshEvery) || refreshEvery < 1) throw new Error(`--refresh-every must be a whole number of seconds, at least 1 (got "${values['refresh-every']}")`);
   const port = values.port ?? '3000';
   const host = values.host ?? LOOPBACK;
   if (!/^\d{1,5}$/.test(port)) throw new Error(`--port must be a port number (got "${port}")`);
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
   let database: ResolvedDatabase | undefined;
   let store: DatabaseStore & { close?: () => Promise<void> };
   // Sign-in links and the same-origin check need the site's address; the launcher knows it.
-  const childEnv: Record<string, string> = {};
+  // The page says how often the views refresh, and asks again as often.
+  const childEnv: Record<string, string> = { REFRESH_EVERY_SECONDS: String(refreshEvery) };
   if (!process.env.SITE_URL && !process.env.NEXT_PUBLIC_SITE_URL) {
     childEnv.SITE_URL = `http://${onlyThisMachine || host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
   }

@@ -2,7 +2,7 @@
 // buckets waiting for the next refresh.
 import { parseArgs } from 'node:util';
 import { freshnessReport } from '../lib/admin/refresh-service';
-import { DEFAULT_STALE_AFTER_SECONDS } from '../lib/freshness';
+import { DEFAULT_REFRESH_EVERY_SECONDS, DEFAULT_STALE_AFTER_SECONDS, staleAfterFor } from '../lib/freshness';
 import { runCommand, UsageError, withDatabaseStore } from './lib/cli';
 
 const HELP = `Usage: npm run freshness -- [--json] [--fail-if-stale] [--stale-after SECONDS]
@@ -11,7 +11,8 @@ Prints the moment each view is current as of, its age, and the (workspace, day) 
 (pending_buckets), on DATABASE_URL or the embedded dev database.
   --json             machine-readable output (the same report as GET /api/admin/refresh-views)
   --fail-if-stale    exit 3 when a view is older than the threshold (for monitors)
-  --stale-after S    threshold in seconds (default STALE_AFTER_SECONDS or ${DEFAULT_STALE_AFTER_SECONDS})
+  --stale-after S    threshold in seconds (default STALE_AFTER_SECONDS, else twice REFRESH_EVERY_SECONDS
+                     and at least 60, else ${DEFAULT_STALE_AFTER_SECONDS})
 Exit codes: 0 checked (fresh, or stale without --fail-if-stale), 3 stale, 2 usage error, 1 failure.`;
 
 /** Exit code of --fail-if-stale when a view is stale (2 already means a usage error). */
@@ -24,7 +25,7 @@ runCommand('freshness', HELP, async () => {
       options: {
         json: { type: 'boolean', default: false },
         'fail-if-stale': { type: 'boolean', default: false },
-        'stale-after': { type: 'string', default: process.env.STALE_AFTER_SECONDS || String(DEFAULT_STALE_AFTER_SECONDS) },
+        'stale-after': { type: 'string', default: process.env.STALE_AFTER_SECONDS || String(staleAfterFor(Number(process.env.REFRESH_EVERY_SECONDS) || DEFAULT_REFRESH_EVERY_SECONDS)) },
         help: { type: 'boolean', default: false },
       },
     }));

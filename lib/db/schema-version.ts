@@ -55,6 +55,12 @@ export function isOutOfStep(verdict: SchemaVerdict): verdict is OutOfStepVerdict
 export function schemaMessage(verdict: OutOfStepVerdict): string {
   const { app, database, command } = verdict;
   if (verdict.kind === 'behind') {
+    if (!database && command === 'npx supabase db push') {
+      // A new project (the Deploy button makes one, but cannot apply migrations) or a very old schema.
+      return `The database is behind this app: migration ${app} is missing (it has none of this app's migrations, or predates dashboard_schema_version(); `
+        + 'a Supabase project made by the Deploy button starts empty). Apply the migrations with '
+        + `\`npx supabase link --project-ref <your project ref>\` then \`${command}\`, then retry.`;
+    }
     const has = database ? `its schema is at migration ${database.version}` : 'it predates dashboard_schema_version()';
     return `The database is behind this app: migration ${app} is missing (${has}). Apply the migrations with \`${command}\`, then retry.`;
   }

@@ -102,8 +102,10 @@ async function prepare(client: ClientBase, seed: number, days: number, events: n
   `);
   const campaignRows = CAMPAIGNS.map(([workspace], i) => `(${i}, $${2 * i + 1}, $${2 * i + 2}, ${2 + (i % 3)}, ${DEMO_TIME_ZONES[workspace]?.[1] ?? 0})`).join(',');
   await client.query(`insert into seed_campaigns values ${campaignRows}`, CAMPAIGNS.flatMap(([workspace, campaign]) => [workspacePrefix + workspace, campaign]));
-  // The demo workspaces' zones, unless someone chose one already.
-  for (const [workspace, [zone]] of Object.entries(DEMO_TIME_ZONES)) {
+  // The demo workspaces' zones, unless someone chose one already (and unless the schema predates
+  // zones: bench --before seeds the schema of an earlier build).
+  const zones = (await client.query(`select to_regclass('public.workspace_settings') is not null as ok`)).rows[0].ok === true;
+  for (const [workspace, [zone]] of zones ? Object.entries(DEMO_TIME_ZONES) : []) {
     await client.query('insert into public.workspace_settings (workspace_id, time_zone) values ($1, $2) on conflict (workspace_id) do nothing',
       [workspacePrefix + workspace, zone]);
   }

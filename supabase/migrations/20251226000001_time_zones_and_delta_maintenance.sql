@@ -224,6 +224,13 @@ begin
     else
       select array_agg(n.workspace_id), array_agg(n.id), array_agg(n.created_at) into v_workspaces, v_ids, v_at from new_rows n;
     end if;
+    -- A producer writing one event per statement: one run of one row, logged without the query below.
+    if pg_catalog.cardinality(v_ids) = 1 then
+      insert into public.dashboard_appends (workspace_id, source_table, first_id, last_id, quarter_hours, ids)
+      values (v_workspaces[1], v_source, v_ids[1], v_ids[1],
+              array[date_bin('15 minutes', v_at[1], timestamptz '2000-01-01 00:00+00') at time zone 'UTC'], null);
+      return null;
+    end if;
     -- The statement's runs of consecutive ids (id minus its rank is constant along a run), then the
     -- rows of each workspace within each run: every id from a workspace's first to its last id in a
     -- run belongs to this statement, so "that workspace's rows with ids in that range" are exactly
@@ -370,10 +377,13 @@ drop function public.dashboard_refresh_capture(boolean);
 drop function public.dashboard_rebuild_contacts();
 
 -- A workspace is rebuilt (its rows recomputed from all its raw rows, beside the old ones, and only
--- the difference written) when unwinding the pending change row by row would cost more: its rows
--- pending exceed this share of the rows the views hold for it. Removing a contact-day row by row
--- costs about five times building it in a rebuild, hence a quarter. The setting
--- dashboard.rebuild_share overrides it for a session (the tests use it to drive either path).
+-- the difference written) when applying the pending change row by row would cost more: its pending
+-- rows, weighed, exceed this share of the rows the views hold for it. Removing a contact-day row by
+-- row costs about five times building it in a rebuild, hence a quarter for the rows of recomputed
+-- days; an appended row costs about 1.5 times (measured at 1M events: 80 us a row as a delta, 53 us a
+-- held row in a rebuild), so appended rows weigh 0.4 and a workspace is rebuilt for appends past
+-- about 60 % of what it holds. The setting dashboard.rebuild_share overrides the share for a session
+-- (the tests use it to drive either path).
 create function public.dashboard_rebuild_share()
 returns numeric
 language sql
@@ -512,10 +522,11 @@ begin
     ) m on true
     group by d.workspace_id, d.source_table
   ), pending as (
+    -- Weighed by what applying them costs (see dashboard_rebuild_share()).
     select p.workspace_id,
            sum(p.n) filter (where p.source_table = 'email_events') as email,
            sum(p.n) filter (where p.source_table = 'llm_usage') as llm
-    from (select * from appended union all select * from changed) p
+    from (select a.workspace_id, a.source_table, a.n * 0.4 as n from appended a union all select * from changed) p
     group by p.workspace_id
   ), candidates as (
     select p.workspace_id, p.email, p.llm from pending p
@@ -800,14 +811,16 @@ returns bigint
 language plpgsql
 security definer
 set search_path = ''
-set enable_hashjoin = off   -- a few thousand staged contact-days probe the state by its key
-set enable_mergejoin = off
-set enable_memoize = off    -- every probe is for another key: a cache only costs
 as $$
 declare
   v_merged    bigint;
   v_added     bigint;
   v_workspace text;
+  -- The planner settings of the caller, put back after the probes below.
+  v_hashjoin  text := pg_catalog.current_setting('enable_hashjoin');
+  v_mergejoin text := pg_catalog.current_setting('enable_mergejoin');
+  v_memoize   text := pg_catalog.current_setting('enable_memoize');
+  v_nestloop  text := pg_catalog.current_setting('enable_nestloop');
 begin
   insert into pg_temp.dashboard_staged_contacts (workspace_id, campaign_key, contact_email, day, delta)
   select workspace_id, 'c' || campaign_name, contact_email, day, delta from pg_temp.dashboard_staged_email
@@ -829,6 +842,9 @@ begin
   left join pg_temp.dashboard_rebuilt r on r.source_table = 'email_events' and r.workspace_id = s.workspace_id
   group by s.workspace_id, r.workspace_id;
 
+  -- Temporary tables joined whole: never nested loops (a grouped subquery is estimated at one row,
+  -- and a nested loop over it re-ran the inner aggregate for every outer row).
+  perform pg_catalog.set_config('enable_nestloop', 'off', true);
   insert into pg_temp.dashboard_staged_stats
     (workspace_id, campaign_name, day, sends, opens, clicks, replies, bounces, opt_outs, unique_contacts,
      email_1_sends, email_2_sends, email_3_sends, email_4_sends, email_5_sends, later_step_sends)
@@ -867,6 +883,7 @@ begin
     ) s
     group by workspace_id, campaign_name, day
   ) l on l.workspace_id = e.workspace_id and l.campaign_name = e.campaign_name and l.day = e.day;
+  perform pg_catalog.set_config('enable_nestloop', v_nestloop, true);
   analyze pg_temp.dashboard_staged_stats;
   v_merged := public.dashboard_merge_buckets('mv_daily_stats', 'dashboard_staged_stats', 'email_events');
 
@@ -876,6 +893,12 @@ begin
   -- known. One workspace at a time (Citus routes each statement whole to the node holding it), in
   -- the key's order (consecutive probes land on the same index pages). Each workspace's last active
   -- day is noted first: appends after it (today's, mostly) have no next active day to repair.
+  -- A few thousand staged contact-days probe the state by its key: nested loops over its index, and
+  -- no cache (every probe is for another key), whatever the estimates say. Only for these statements:
+  -- the aggregations above and below join whole temporary tables, where hash joins are right.
+  perform pg_catalog.set_config('enable_hashjoin', 'off', true);
+  perform pg_catalog.set_config('enable_mergejoin', 'off', true);
+  perform pg_catalog.set_config('enable_memoize', 'off', true);
   for v_workspace in select distinct workspace_id from pg_temp.dashboard_staged_contacts where delta loop
     insert into pg_temp.dashboard_delta_workspaces (workspace_id, last_day)
     select v_workspace, max(t.day) from public.dashboard_contact_days t where t.workspace_id = v_workspace;
@@ -893,8 +916,12 @@ begin
       order by t.day desc
       limit 1) f on true;
   end loop;
+  perform pg_catalog.set_config('enable_hashjoin', v_hashjoin, true);
+  perform pg_catalog.set_config('enable_mergejoin', v_mergejoin, true);
+  perform pg_catalog.set_config('enable_memoize', v_memoize, true);
   analyze pg_temp.dashboard_delta_probes;
 
+  perform pg_catalog.set_config('enable_nestloop', 'off', true);
   insert into pg_temp.dashboard_delta_stats
     (workspace_id, campaign_name, day, sends, opens, clicks, replies, bounces, opt_outs, unique_contacts,
      email_1_sends, email_2_sends, email_3_sends, email_4_sends, email_5_sends, later_step_sends)
@@ -934,6 +961,7 @@ begin
     group by workspace_id, campaign_name, day
   ) l on l.workspace_id = e.workspace_id and l.campaign_name = e.campaign_name and l.day = e.day;
 
+  perform pg_catalog.set_config('enable_nestloop', v_nestloop, true);
   insert into public.mv_daily_stats as m
     (workspace_id, campaign_name, day, sends, opens, clicks, replies, bounces, opt_outs, unique_contacts,
      email_1_sends, email_2_sends, email_3_sends, email_4_sends, email_5_sends, later_step_sends)

@@ -218,7 +218,7 @@ describe('next start on a stand-in PostgREST whose schema goes back while it run
     const first = await fetch(`${base}/`);
     // Found out during the render: a page cannot answer 503 itself (the proxy does, from now on).
     expect(first.status).not.toBe(500);
-    expect(await first.text()).toContain(`${MISSING} (it predates dashboard_schema_version()). Apply the migrations with \`npx supabase db push\``);
+    expect(await first.text()).toContain(`${MISSING} (it has none of this app's migrations, or predates dashboard_schema_version(); a Supabase project made by the Deploy button starts empty). Apply the migrations with \`npx supabase link --project-ref <your project ref>\` then \`npx supabase db push\``);
     const again = await fetch(`${base}/`);
     expect(again.status).toBe(503);
     expect(await again.text()).toContain('npx supabase db push');
@@ -248,7 +248,7 @@ describe('npm run dev on a Supabase project behind the app (a stand-in PostgREST
     const exited = new Promise((resolve) => dev.once('exit', resolve));
     try {
       await expect.poll(() => output.includes('Local:') || dev.exitCode !== null, { timeout: 120_000, interval: 250 }).toBe(true);
-      const said = output.indexOf(`[dev] The database is behind this app: ${MISSING} (it predates dashboard_schema_version()). Apply the migrations with \`npx supabase db push\``);
+      const said = output.indexOf(`[dev] The database is behind this app: ${MISSING} (it has none of this app's migrations, or predates dashboard_schema_version(); a Supabase project made by the Deploy button starts empty). Apply the migrations with \`npx supabase link --project-ref <your project ref>\` then \`npx supabase db push\``);
       expect(said, output).toBeGreaterThanOrEqual(0);
       expect(said, output).toBeLessThan(output.indexOf('Local:'));
     } finally {

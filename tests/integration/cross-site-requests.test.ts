@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as refreshViews } from '../../app/api/admin/refresh-views/route';
 import { POST as refresh } from '../../app/api/dashboard/refresh/route';
+import { PUT as putTimeZone } from '../../app/api/dashboard/time-zone/route';
 import { POST as magicLink } from '../../app/auth/magic-link/route';
 import { POST as signIn } from '../../app/auth/sign-in/route';
 import { POST as signOut } from '../../app/auth/sign-out/route';
@@ -45,6 +46,15 @@ async function sessionCookie(): Promise<string> {
   return sessionCookies(gotrue.url, token, expiresAt, admin).map(({ name, value }) => `${name}=${value}`).join('; ');
 }
 
+const zoneOf = async () => (await client.query('select time_zone from public.workspace_settings where workspace_id = $1', [ws])).rows[0]?.time_zone as string | undefined;
+
+/** PUT /api/dashboard/time-zone as the page sends it, with the admin's cookie and these headers. */
+async function putZone(timeZone: string, headers: Record<string, string>): Promise<Response> {
+  return putTimeZone(new Request(`${TEST_SITE_URL}/api/dashboard/time-zone?workspace_id=${ws}`, {
+    method: 'PUT', body: JSON.stringify({ time_zone: timeZone }), headers: { 'content-type': 'application/json', cookie: await sessionCookie(), ...headers },
+  }));
+}
+
 const lastRefreshId = async () => (await client.query('select coalesce(max(id), 0)::int as id from public.dashboard_view_refreshes')).rows[0].id as number;
 
 /** What a page elsewhere makes the browser send: the cookie rides along, Origin names the page. */
@@ -65,6 +75,14 @@ describe('cross-site POSTs with the session cookie are refused (403), before any
     expect(response.status).toBe(403);
     expect((await response.json()).error).toMatch(/cross-site/i);
     expect(await lastRefreshId()).toBe(before);
+  });
+
+  it.each(CROSS_SITE)('PUT /api/dashboard/time-zone from %s: the zone stays', async (_, headers) => {
+    const before = await zoneOf();
+    const response = await putZone('Pacific/Chatham', headers);
+    expect(response.status).toBe(403);
+    expect((await response.json()).error).toMatch(/cross-site/i);
+    expect(await zoneOf()).toBe(before);
   });
 
   it.each(CROSS_SITE)('POST /auth/sign-in from %s (login CSRF): Supabase Auth is not called, no session is set', async (_, headers) => {
@@ -105,6 +123,10 @@ describe('requests the site itself makes, and callers without cookies, are unaff
     expect(signedIn.headers.get('location')).toBe('/');
     const refreshed = await refresh(new Request(`${TEST_SITE_URL}/api/dashboard/refresh?workspace_id=${ws}`, { method: 'POST', headers: { cookie: await sessionCookie(), ...sameOrigin } }));
     expect([200, 409]).toContain(refreshed.status);
+    const zoned = await putZone('Asia/Kathmandu', sameOrigin);
+    expect(zoned.status).toBe(200);
+    expect(await zoned.json()).toMatchObject({ workspace_id: ws, time_zone: 'Asia/Kathmandu' });
+    expect(await zoneOf()).toBe('Asia/Kathmandu');
     const signedOut = await signOut(new Request(`${TEST_SITE_URL}/auth/sign-out`, { method: 'POST', headers: { cookie: await sessionCookie(), ...sameOrigin } }));
     expect(signedOut.status).toBe(303);
   });
@@ -115,6 +137,12 @@ describe('requests the site itself makes, and callers without cookies, are unaff
       method: 'POST', headers: { ...bearer(token), origin: 'https://tool.example', 'sec-fetch-site': 'cross-site' },
     }));
     expect([200, 409]).toContain(response.status);
+    const zoned = await putTimeZone(new Request(`${TEST_SITE_URL}/api/dashboard/time-zone?workspace_id=${ws}`, {
+      method: 'PUT', body: JSON.stringify({ time_zone: 'Asia/Kolkata' }),
+      headers: { ...bearer(token), 'content-type': 'application/json', origin: 'https://tool.example', 'sec-fetch-site': 'cross-site' },
+    }));
+    expect(zoned.status).toBe(200);
+    expect(await zoneOf()).toBe('Asia/Kolkata');
   });
 
   it('the operator\'s refresh with x-refresh-token is not judged by Origin', async () => {

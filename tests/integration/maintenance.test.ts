@@ -8,7 +8,6 @@ import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
 import { addDays, toDay } from '../../lib/dashboard/days';
 import type { DashboardResponse } from '../../lib/dashboard/response';
 import { seedDemoData } from '../../scripts/lib/demo-data';
-import { summarize } from '../../scripts/lib/bench/stats';
 import { connect, insertEvents, refreshViewsNow, uniqueWorkspace } from '../support/db';
 import { callRoute } from '../support/routes';
 
@@ -40,40 +39,36 @@ async function backendOf(pattern: string): Promise<number> {
 }
 
 describe('readers never wait for maintenance', () => {
-  it('answer source=mv during a full rebuild at 100k events with the previous numbers, at their usual speed (median no worse than 2x)', async () => {
+  it('answer source=mv during a full rebuild at 100k events with the previous numbers, never waiting for it', async () => {
     const prefix = `${uniqueWorkspace('rebuild')}-`;
     await seedDemoData(client, { events: 100_000, seed: 7, days: 120, workspacePrefix: prefix });
     await refreshViewsNow(client);
     const workspace = `${prefix}acme`;
     const before = await answer(workspace, 'mv');
     expect(before.body.summary.sends).toBeGreaterThan(1000);
-    const time = async () => {
-      const started = performance.now();
+    const read = async () => {
       const { status, body } = await answer(workspace, 'mv');
       expect(status).toBe(200);
       expect(figures(body)).toBe(figures(before.body));
-      return performance.now() - started;
     };
-    const usual: number[] = [];
-    for (let i = 0; i < 15; i++) usual.push(await time());
 
     const rebuilder = await connect();
     try {
       const rebuild = rebuilder.query('select public.refresh_dashboard_views(true)');
       rebuild.catch(() => {});
       const pid = await backendOf('%refresh_dashboard_views(true)%');
-      const during: number[] = [];
-      // Readers while the rebuild is still running (its backend active): never blocked, old numbers.
+      // Readers while the rebuild is still running (its backend active): answered, with the old
+      // numbers. A reader that waited for the rebuild would only be answered after it. (How fast they
+      // are meanwhile is the bench's to measure, not a test's.)
+      let answeredDuring = 0;
       for (let i = 0; i < 15; i++) {
-        during.push(await time());
+        await read();
         const { rows } = await client.query('select count(*)::int as n from pg_stat_activity where pid = $1 and state = $2', [pid, 'active']);
         if (rows[0].n === 0) break;
+        answeredDuring += 1;
       }
       await rebuild;
-      const [u, d] = [summarize(usual).median, summarize(during).median];
-      expect(during.length).toBeGreaterThan(2);
-      // A reader that waited for the rebuild would take seconds; sharing two cores with it costs a little.
-      expect(d, `usual ${u.toFixed(1)} ms, during the rebuild ${d.toFixed(1)} ms`).toBeLessThanOrEqual(Math.max(2 * u, u + 25));
+      expect(answeredDuring).toBeGreaterThan(2);
     } finally {
       await rebuilder.end();
     }
@@ -115,6 +110,22 @@ describe('big changes take the cheap path', () => {
     expect(result.rebuilt_because['large change']).toBeGreaterThanOrEqual(1);
     const { body } = await answer(workspace, 'mv');
     expect(figures(body)).toBe(figures((await answer(workspace, 'raw')).body));
+  });
+
+  it('appends are added as deltas up to about 60 % of what the workspace holds, and rebuild it past that', async () => {
+    const workspace = uniqueWorkspace('appends-share');
+    const batch = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({
+      workspace_id: workspace, contact_email: `c${from + i}@x.io`, event_ts: `${addDays(TODAY, -((from + i) % 20))}T09:00:00Z`,
+    }));
+    await insertEvents(client, batch(200, 0));
+    await refreshViewsNow(client);
+    await insertEvents(client, batch(100, 200));
+    const half = (await client.query('select public.refresh_dashboard_views() as r')).rows[0].r;
+    expect(half).toMatchObject({ status: 'refreshed', rebuilt_workspaces: 0, appended_rows: 100 });
+    await insertEvents(client, batch(300, 300));
+    const most = (await client.query('select public.refresh_dashboard_views() as r')).rows[0].r;
+    expect(most.rebuilt_because).toEqual({ 'large change': 1 });
+    expect(figures((await answer(workspace, 'mv')).body)).toBe(figures((await answer(workspace, 'raw')).body));
   });
 });
 

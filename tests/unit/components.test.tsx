@@ -118,6 +118,16 @@ describe('FreshnessBadge', () => {
     vi.useRealTimers();
   });
 
+  it('follows the server\'s refresh interval: stale past two missed refreshes (at least a minute), and says the interval', () => {
+    vi.useFakeTimers({ now });
+    const { rerender } = render(<FreshnessBadge source="mv" freshness={views([45])} initialNow={now} refreshEverySeconds={10} />);
+    expect(screen.getByTestId('freshness').dataset.stale).toBe('false');
+    rerender(<FreshnessBadge source="mv" freshness={views([90])} initialNow={now} refreshEverySeconds={10} />);
+    expect(screen.getByTestId('freshness').dataset.stale).toBe('true');
+    expect(screen.getByTestId('freshness').textContent).toContain('the views refresh every 10 seconds');
+    vi.useRealTimers();
+  });
+
   it('computes age from refresh times, so it keeps counting between fetches', () => {
     expect(oldestAgeSeconds(views([10, 20]), now + 60_000)).toBe(80);
     expect(oldestAgeSeconds([], now)).toBeNull();

@@ -112,6 +112,15 @@ describe('parseEnv: the site\'s own address (sign-in links, same-origin checks)'
     expect(siteOrigin(parseEnv({ ...production, NEXT_PUBLIC_SITE_URL: 'https://dash.example.com' }))).toBe('https://dash.example.com');
   });
 
+  it('on Vercel, is the deployment\'s own address the platform names (production domain, or the preview\'s) unless SITE_URL is set', () => {
+    const vercel = { ...production, VERCEL: '1', VERCEL_PROJECT_PRODUCTION_URL: 'dash.vercel.app', VERCEL_BRANCH_URL: 'dash-git-x.vercel.app', VERCEL_URL: 'dash-abc123.vercel.app' };
+    expect(siteOrigin(parseEnv({ ...vercel, VERCEL_ENV: 'production' }))).toBe('https://dash.vercel.app');
+    expect(siteOrigin(parseEnv({ ...vercel, VERCEL_ENV: 'preview' }))).toBe('https://dash-git-x.vercel.app');
+    expect(siteOrigin(parseEnv({ ...vercel, VERCEL_ENV: 'production', SITE_URL: 'https://analytics.example.com' }))).toBe('https://analytics.example.com');
+    // A value that is not a bare hostname is not used: production then asks for SITE_URL.
+    expect(errorOf({ ...vercel, VERCEL_ENV: 'production', VERCEL_PROJECT_PRODUCTION_URL: 'evil.example/x' }).variables).toEqual(['SITE_URL']);
+  });
+
   it('outside production defaults to http://localhost:3000 (npm run dev passes its own)', () => {
     expect(siteOrigin(parseEnv(db))).toBe('http://localhost:3000');
     expect(siteOrigin(parseEnv({ ...db, SITE_URL: 'http://localhost:4123' }))).toBe('http://localhost:4123');

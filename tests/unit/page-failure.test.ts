@@ -39,7 +39,7 @@ describe('pageFailure', () => {
   it('an answer of an old shape from a database behind the app: the missing migration and the command', async () => {
     onStandIn(BEFORE_BUCKETS);
     await expect(pageFailure(oldShape(), 'GET /')).resolves.toBe(
-      `The database is behind this app: migration ${APP_SCHEMA_VERSION} is missing (it predates dashboard_schema_version()). Apply the migrations with \`npx supabase db push\`, then retry.`);
+      `The database is behind this app: migration ${APP_SCHEMA_VERSION} is missing (it has none of this app's migrations, or predates dashboard_schema_version(); a Supabase project made by the Deploy button starts empty). Apply the migrations with \`npx supabase link --project-ref <your project ref>\` then \`npx supabase db push\`, then retry.`);
     expect(events()).toContain('schema_out_of_step');
   });
 

@@ -104,8 +104,9 @@ describe('a stand-in PostgREST answering as a database behind the app', () => {
       const { status, headers, body } = await request(route);
       expect({ route, status }).toEqual({ route, status: 503 });
       expect(headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(body.error).toBe(`The database is behind this app: migration ${APP_SCHEMA_VERSION} is missing (it predates dashboard_schema_version()). `
-        + 'Apply the migrations with `npx supabase db push`, then retry.');
+      expect(body.error).toBe(`The database is behind this app: migration ${APP_SCHEMA_VERSION} is missing (it has none of this app's migrations, or predates dashboard_schema_version(); `
+        + 'a Supabase project made by the Deploy button starts empty). Apply the migrations with '
+        + '`npx supabase link --project-ref <your project ref>` then `npx supabase db push`, then retry.');
       expect(body.schema).toEqual({
         state: 'behind', app_schema_version: APP_SCHEMA_VERSION, database_schema_version: null, compatible_since: null,
         missing_migration: APP_SCHEMA_VERSION, command: 'npx supabase db push',

@@ -42,7 +42,7 @@ export async function insertRecent(client: pg.ClientBase, count: number, salt: n
 }
 
 /** count late events spread over `days` days starting `fromDaysAgo` days back. */
-async function insertBackfill(client: pg.ClientBase, count: number, salt: number, o: WriteOptions, fromDaysAgo: number, days: number) {
+export async function insertBackfill(client: pg.ClientBase, count: number, salt: number, o: WriteOptions, fromDaysAgo: number, days: number) {
   await client.query(INSERT_EVENTS, [count, salt, o.prefix, o.contactsPerWorkspace, fromDaysAgo, days]);
 }
 
@@ -98,7 +98,7 @@ export async function incrementalSection(url: string, client: pg.ClientBase, o: 
  * writes each event as it happens). The rows are generated once beforehand, so only the inserts are
  * timed; every transaction is rolled back.
  */
-async function insertThroughput(client: pg.ClientBase, o: WriteOptions, sizes: WriteSizes) {
+export async function insertThroughput(client: pg.ClientBase, o: WriteOptions, sizes: WriteSizes) {
   await client.query(`create temporary table if not exists bench_rows
     (workspace_id text, campaign_name text, contact_email text, event_type text, email_number smallint, event_ts timestamptz)`);
   await client.query('truncate bench_rows');

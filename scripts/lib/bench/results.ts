@@ -7,7 +7,8 @@ import { PROJECT_ROOT } from '../migrate';
 
 export const RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 
-const timing = z.object({ n: z.number().int(), median: z.number(), p95: z.number(), p99: z.number(), min: z.number() });
+export const timingSchema = z.object({ n: z.number().int(), median: z.number(), p95: z.number(), p99: z.number(), min: z.number() });
+const timing = timingSchema;
 const pair = z.object({ raw: timing, mv: timing, ratio: z.number() });
 const checkedPair = pair.extend({ same_answer: z.boolean(), mv_alone: timing });
 const buffers = z.object({ hit: z.number(), read: z.number() });
