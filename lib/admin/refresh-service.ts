@@ -3,7 +3,7 @@
 // Every refresh is followed by the alerts' evaluation in the same tick: every rule after a refresh,
 // the operators' stale_views after one that failed or was skipped (their delivery is the caller's).
 import { evaluateAfterRefresh } from '../alerts/evaluate';
-import { forgetKeptAnswers } from '../dashboard/answer-cache';
+import { forgetKeptAnswers } from '../dashboard/kept-answers';
 import type { Evaluation } from '../alerts/schema';
 import type { DatabaseStore } from '../db/store';
 import { logEvent } from '../log';

@@ -1,4 +1,4 @@
-// Answers from the views, kept by the server until a refresh changes them (issue 22). The routes and
+// Answers from the views, kept by the server until a refresh changes them. The routes and
 // the page read through here. Every request first makes one small SQL call that decides access (a
 // non-member's request stops there, before any kept answer is looked at) and reads what the answer is
 // computed from: the workspace's version in the views, its zone and today there. The answer is then
@@ -6,16 +6,17 @@
 // LRU under `next start`) under that key with the resolved query, and computed by the database only
 // when missing. A refresh from anywhere (the route, the cron, pg_cron, the SQL editor) moves the
 // version, so a kept answer is never served after its data changed. Only source=mv is kept; live and
-// raw answers are computed every time. See README, "Answers kept until a refresh".
+// raw answers are computed every time. See docs/operations.md, "Answers kept until a refresh".
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { cacheLife, cacheTag, revalidateTag } from 'next/cache';
+import { cacheLife, cacheTag } from 'next/cache';
 import type { Reader } from '../auth/access';
 import { getStore } from '../db';
 import { env, frameworkCacheAvailable } from '../env';
 import { isStoreUnavailableError, StoreUnavailableError } from '../db/store';
 import { isZodError } from '../errors';
 import { HttpError, isHttpError } from '../http/errors';
+import { KEPT_ANSWERS_TAG } from './kept-answers';
 import { answerEtag, etagMatches, todayOfAnswer, type AnswerKind } from './etag';
 import { resolveQuery, type AnswerQuery, type AnswerRequest, type CampaignsRequest, type DashboardRequest } from './query';
 import {
@@ -25,8 +26,6 @@ import {
 import { workspacesResponseSchema, type CampaignsResponse, type DashboardComparison, type DashboardInterval, type DashboardResponse, type WorkspacesResponse } from './response';
 import { readWorkspaces, readWorkspacesBasis, workspacesAnswer, workspacesFor, type WorkspacesAnswer } from './workspaces';
 
-/** Every kept answer carries this tag; a refresh that changed rows expires them all (memory, not correctness). */
-export const KEPT_ANSWERS_TAG = 'dashboard-answers';
 
 /**
  * How long a kept answer may stay when nothing asks for it or moves its version: a day. Bounded in
@@ -88,18 +87,20 @@ export async function serveWorkspaces(reader: Reader, ifNoneMatch?: string | nul
 /** The reader's workspaces (the page's first render), as serveWorkspaces finds them. */
 export async function listWorkspaces(reader: Reader): Promise<{ body: WorkspacesResponse; cache: CacheStatus }> {
   const store = getStore();
-  if (env().DASHBOARD_CACHE === 'off') return { body: await readWorkspaces(store, reader), cache: 'off' };
+  if (!cacheOn()) return { body: await readWorkspaces(store, reader), cache: 'off' };
   const basis = await readWorkspacesBasis(store, reader);
   const kept = await keptWorkspaceList(basis.views_version);
   return { body: workspacesFor(unwrap(kept), basis), cache: statusOf(kept) };
 }
 
-/** Expires every kept answer at once (after a refresh that changed rows): memory, since keys carry versions. */
-export function forgetKeptAnswers(): void {
-  if (frameworkCacheAvailable()) revalidateTag(KEPT_ANSWERS_TAG, { expire: 0 });
-}
+/**
+ * The cache is consulted: not with DASHBOARD_CACHE=off, nor outside Next.js's server (vitest and tsx
+ * scripts run these modules in-process, with no cache scope), where every answer is read as before
+ * the cache existed: one call deciding access and the answer's basis, one computing it as the member.
+ */
+const cacheOn = (): boolean => env().DASHBOARD_CACHE === 'on' && frameworkCacheAvailable();
 
-const keeps = (request: AnswerRequest): boolean => request.source === 'mv' && env().DASHBOARD_CACHE === 'on';
+const keeps = (request: AnswerRequest): boolean => request.source === 'mv' && cacheOn();
 
 function uncached<A extends Answer<unknown>>(request: AnswerRequest, answer: A): A {
   return withStatus(answer, request.source === 'mv' ? 'off' : 'bypass');
@@ -162,7 +163,7 @@ function sameDay(body: { partial_day: string | null }, key: KeptAnswerKey): bool
 }
 
 /** What a kept function returns: the answer or why not, and which computation made it (for hit/miss). */
-type Kept<Body> = { token: string; framework: boolean } & ({ ok: true; body: Body } | { ok: false; failure: CarriedFailure });
+type Kept<Body> = { token: string } & ({ ok: true; body: Body } | { ok: false; failure: CarriedFailure });
 
 type CarriedFailure =
   | { kind: 'http'; status: number; message: string; extra: Record<string, unknown>; headers: Record<string, string> }
@@ -171,21 +172,16 @@ type CarriedFailure =
   | { kind: 'other'; message: string };
 
 async function keep<Body>(workspace: string | null, compute: () => Promise<Body>, keepable: (body: Body) => boolean): Promise<Kept<Body>> {
-  // Outside Next.js's server (tests and scripts run this code in-process) there is no cache scope:
-  // the answer is computed and reported as not cached.
-  const framework = frameworkCacheAvailable();
-  if (framework) {
-    cacheTag(KEPT_ANSWERS_TAG, ...(workspace === null ? [] : [`${KEPT_ANSWERS_TAG}:${workspace}`]));
-    cacheLife(KEEP);
-  }
+  cacheTag(KEPT_ANSWERS_TAG, ...(workspace === null ? [] : [`${KEPT_ANSWERS_TAG}:${workspace}`]));
+  cacheLife(KEEP);
   const token = computedHere();
   try {
     const body = await compute();
-    if (framework && !keepable(body)) cacheLife(DO_NOT_KEEP);
-    return { token, framework, ok: true, body };
+    if (!keepable(body)) cacheLife(DO_NOT_KEEP);
+    return { token, ok: true, body };
   } catch (error) {
-    if (framework) cacheLife(DO_NOT_KEEP);
-    return { token, framework, ok: false, failure: carry(error) };
+    cacheLife(DO_NOT_KEEP);
+    return { token, ok: false, failure: carry(error) };
   }
 }
 
@@ -221,6 +217,5 @@ function computedHere(): string {
 }
 
 function statusOf(kept: Kept<unknown>): CacheStatus {
-  if (!kept.framework) return 'off';
   return computedTokens.delete(kept.token) ? 'miss' : 'hit';
 }

@@ -1,4 +1,4 @@
--- Issue 22: answers from the views kept by the server until a refresh changes them.
+-- Answers from the views kept by the server until a refresh changes them (lib/dashboard/answer-cache.ts).
 --
 -- The app keeps source=mv answers in Next.js's cache (lib/dashboard/answer-cache.ts), keyed by what
 -- the answer is computed from. Before it may look there, every request makes one small call that
