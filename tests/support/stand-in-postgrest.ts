@@ -60,6 +60,11 @@ export const BEFORE_BUCKETS: Record<string, RpcAnswer> = {
   dashboard_campaigns_for_member: missingFunction('dashboard_campaigns_for_member'),
   dashboard_answer_context: missingFunction('dashboard_answer_context'),
   dashboard_answer_context_for_member: missingFunction('dashboard_answer_context_for_member'),
+  // What the answers cache reads first (20251231000001).
+  dashboard_answer_basis: missingFunction('dashboard_answer_basis'),
+  dashboard_answer_basis_for_member: missingFunction('dashboard_answer_basis_for_member'),
+  dashboard_workspaces_basis: missingFunction('dashboard_workspaces_basis'),
+  dashboard_workspaces_basis_for_member: missingFunction('dashboard_workspaces_basis_for_member'),
   dashboard_time_zones: missingFunction('dashboard_time_zones'),
   dashboard_workspace_time_zone_for_member: missingFunction('dashboard_workspace_time_zone_for_member'),
   dashboard_set_time_zone_for_member: missingFunction('dashboard_set_time_zone_for_member'),
