@@ -60,7 +60,7 @@ const HELP = `Usage: npm run bench -- [options]
                       the page's default question (30 days with the previous 30), 20 % other ranges,
                       campaigns and the campaigns table; requests/s, p50, p99 and the answers cache's hit
                       rate, with the cache on and then off (DASHBOARD_CACHE=off), each on a fresh server.
-                      One size (--events); results in bench/results/<date>-<events>-load.json
+                      One size (--events); results in bench/results/<date>-<events>-load-<clients>-clients.json
   --clients N         with --load: concurrent viewers (default ${DEFAULT_LOAD_CLIENTS})
   --seconds S         with --load: measured seconds per side, after 2 s of warm-up (default ${DEFAULT_LOAD_SECONDS})
   --keep              keep the embedded database in .data/bench (a later --keep run grows it)
@@ -322,7 +322,7 @@ async function loadOnly(client: pg.Client, url: string, events: number, load: No
   });
   const postgres = String((await client.query('show server_version')).rows[0].server_version);
   console.log(`\n${loadReport(result)}`);
-  const file = path.join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-${events}-load.json`);
+  const file = path.join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-${events}-load-${load.clients}-clients.json`);
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
   fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), command, machine: machine(postgres, loadStart), ...result }, null, 2)}\n`);
