@@ -209,4 +209,22 @@ describe('range= across days (next start on a stand-in PostgREST whose today mov
     const before = await ask();
     expect([before.cache, before.body.to, computed()]).toEqual(['hit', today, 2]);
   });
+
+  it('never keeps a failure: an answer of an unexpected shape is a 503 each time, and the next good answer is computed', async () => {
+    const url = `${server?.url}/api/dashboard/aggregate?workspace_id=acme&range=7d`;
+    const computed = () => postgrest.calls().filter((name) => name === 'dashboard_aggregate').length;
+    // A version never asked for yet: a key of its own.
+    postgrest.answer('dashboard_answer_basis', currentBasis(today, 41));
+    postgrest.answer('dashboard_aggregate', { status: 200, body: { totals: {} } });
+    const calls = computed();
+    for (let i = 1; i <= 2; i++) {
+      const response = await fetch(url);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ error: 'The database answered in an unexpected format.' });
+      expect(computed()).toBe(calls + i);
+    }
+    postgrest.answer('dashboard_aggregate', week(today));
+    const good = await fetch(url);
+    expect([good.status, good.headers.get('x-dashboard-cache'), computed()]).toEqual([200, 'miss', calls + 3]);
+  });
 });
