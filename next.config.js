@@ -3,6 +3,14 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // The `use cache` directive alone: it keeps the dashboard's answers until a refresh changes them
+  // (lib/dashboard/answer-cache.ts). Not the top-level `cacheComponents`, which Next.js 16 prefers
+  // (it warns that this flag is deprecated): that would also change how every page and route renders
+  // (prerendered by default, no route segment `dynamic`), while every route here runs per request.
+  experimental: { useCache: true },
+  // The in-memory LRU behind `use cache` under `next start` (Next.js's default, stated here because
+  // the answers cache relies on it for its bound): least recently used answers go first.
+  cacheMaxMemorySize: 50 * 1024 * 1024,
   serverExternalPackages: ['pg'],
 };
 

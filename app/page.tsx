@@ -10,8 +10,7 @@ import { authenticate } from '@/lib/auth/access';
 import { pageCredentials } from '@/lib/auth/next';
 import { devSignInEnabled } from '@/lib/auth/session';
 import { readAlerts } from '@/lib/alerts/manage';
-import { readCampaigns, readDashboard } from '@/lib/dashboard/read';
-import { readWorkspaces } from '@/lib/dashboard/workspaces';
+import { listWorkspaces, serveCampaigns, serveDashboard } from '@/lib/dashboard/answer-cache';
 import { campaignsQuery, resolveFilters } from '@/lib/dashboard/filters';
 import { pickLocale } from '@/lib/dashboard/locale';
 import { getStore } from '@/lib/db';
@@ -40,14 +39,14 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   let initial: DashboardInitial;
   try {
     const store = getStore();
-    const workspaces = await readWorkspaces(store, reader);
+    const workspaces = (await listWorkspaces(reader)).body;
     const { DASHBOARD_SOURCE, STALE_AFTER_SECONDS, REFRESH_EVERY_SECONDS } = env();
     const { query, notices } = resolveFilters(params, workspaces.workspaces, new Date(), DASHBOARD_SOURCE);
     initial = { query, notices, workspaces, renderedAt: Date.now(), locale, staleAfterSeconds: STALE_AFTER_SECONDS, refreshEverySeconds: REFRESH_EVERY_SECONDS };
     if (query) {
       const [current, campaigns, alerts] = await Promise.all([
-        readDashboard(store, reader, query),
-        readCampaigns(store, reader, campaignsQuery(query)),
+        serveDashboard(reader, query),
+        serveCampaigns(reader, campaignsQuery(query)),
         // The numbers never wait on the alerts: if they cannot be read now, the page's panel asks again.
         readAlerts(store, reader, query.workspace_id).catch((error: unknown) => {
           logEvent('warn', 'alerts_read_failed', { route: 'GET /', cause: error instanceof Error ? error.message : String(error) });

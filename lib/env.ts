@@ -38,6 +38,10 @@ const schema = z
     MATERIALIZED_VIEWS_REFRESH_TOKEN: z.preprocess(emptyAsUndefined, secret('MATERIALIZED_VIEWS_REFRESH_TOKEN').optional()),
     CRON_SECRET: z.preprocess(emptyAsUndefined, secret('CRON_SECRET').optional()),
     DASHBOARD_SOURCE: z.preprocess(emptyAsUndefined, z.enum(['mv', 'raw', 'live'], 'DASHBOARD_SOURCE must be "mv", "raw" or "live"').default('mv')),
+    // off: every answer is computed by the database on every request (the answers cache,
+    // lib/dashboard/answer-cache.ts, is not consulted); for comparison (npm run bench -- --load) and
+    // as a switch in an emergency.
+    DASHBOARD_CACHE: z.preprocess(emptyAsUndefined, z.enum(['on', 'off'], 'DASHBOARD_CACHE must be "on" or "off"').default('on')),
     // How often the views are refreshed (the cron, pg_cron or npm run dev): what the page says and how
     // often it asks again; the stale threshold follows it unless STALE_AFTER_SECONDS is set.
     REFRESH_EVERY_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number('REFRESH_EVERY_SECONDS must be a whole number of seconds')
@@ -209,6 +213,15 @@ export function env(): Env {
 /** Forget the parsed environment (tests change process.env between cases). */
 export function resetEnvCache(): void {
   cached = undefined;
+}
+
+/**
+ * True in code built by Next.js with Cache Components (`next build`, `next dev`), where `use cache`
+ * functions keep their answers; false where the same modules run in-process (vitest, tsx scripts), in
+ * which they are plain functions. Next.js inlines this at build time, like NODE_ENV below.
+ */
+export function frameworkCacheAvailable(): boolean {
+  return Boolean(process.env.__NEXT_USE_CACHE);
 }
 
 /**

@@ -18,6 +18,7 @@ import { openBenchDatabase, withClient } from './lib/bench/database';
 import { DEFAULT_WRITE_SIZES } from './lib/bench/incremental';
 import { copyRawRows, openBenchCluster, clusterVersions, type BenchCluster } from './lib/bench/cluster';
 import { benchAuth } from './lib/bench/http-auth';
+import { DEFAULT_LOAD_CLIENTS, DEFAULT_LOAD_SECONDS, loadReport, measureLoad } from './lib/bench/load';
 import { pageComparison, pageReport, pageSection } from './lib/bench/page-load';
 import { printReport, scaleSvg } from './lib/bench/report';
 import { RESULTS_DIR, writeCitusResults, writeResults, type Machine, type ResultsFile, type SizeResult } from './lib/bench/results';
@@ -54,6 +55,14 @@ const HELP = `Usage: npm run bench -- [options]
   --page-against DIR  with --page-only: time this build against the build of another checkout of
                       the app in DIR (its own node_modules, \`next build\` run there), both on the views,
                       loads interleaved: a before/after measured side by side
+  --load              only a load test over HTTP against a production build (\`next build\`, \`next start\`):
+                      --clients concurrent viewers (default ${DEFAULT_LOAD_CLIENTS}) for --seconds (default ${DEFAULT_LOAD_SECONDS}), 80 % repeating
+                      the page's default question (30 days with the previous 30), 20 % other ranges,
+                      campaigns and the campaigns table; requests/s, p50, p99 and the answers cache's hit
+                      rate, with the cache on and then off (DASHBOARD_CACHE=off), each on a fresh server.
+                      One size (--events); results in bench/results/<date>-<events>-load-<clients>-clients.json
+  --clients N         with --load: concurrent viewers (default ${DEFAULT_LOAD_CLIENTS})
+  --seconds S         with --load: measured seconds per side, after 2 s of warm-up (default ${DEFAULT_LOAD_SECONDS})
   --keep              keep the embedded database in .data/bench (a later --keep run grows it)
   --reset             start from empty tables (with DATABASE_URL or CITUS_DATABASE_URL: truncates
                       email_events and llm_usage there)
@@ -68,13 +77,14 @@ or <date>-citus-<events>.json with --citus.`;
 const ARGS = {
   events: { type: 'string' }, scale: { type: 'string' }, iterations: { type: 'string' },
   http: { type: 'boolean' }, 'no-http': { type: 'boolean' }, page: { type: 'boolean' }, citus: { type: 'boolean' },
-  'page-only': { type: 'boolean' }, 'page-against': { type: 'string' }, before: { type: 'string' }, 'no-rebuild': { type: 'boolean' },
+  'page-only': { type: 'boolean' }, load: { type: 'boolean' }, clients: { type: 'string' }, seconds: { type: 'string' }, 'page-against': { type: 'string' }, before: { type: 'string' }, 'no-rebuild': { type: 'boolean' },
   keep: { type: 'boolean' }, reset: { type: 'boolean' }, yes: { type: 'boolean' }, help: { type: 'boolean' },
 } as const;
 
 interface Options {
   sizes: number[]; iterations?: number; http: boolean; page: boolean; citus: boolean; pageOnly: boolean; pageAgainst?: string;
   keep: boolean; reset: boolean; yes: boolean; before?: string; rebuild: boolean;
+  load?: { clients: number; seconds: number };
 }
 
 function parseOptions(): Options | undefined {
@@ -103,6 +113,7 @@ function parseOptions(): Options | undefined {
     }
     if (process.env.DATABASE_URL) throw new UsageError('--before creates two databases of its own on the embedded server: unset DATABASE_URL');
   }
+  const load = loadOptions(values, sizes.length, citus || values.before !== undefined || values.page || values['page-only'] || values.http);
   const pageOnly = values['page-only'] ?? false;
   if (values['page-against'] && !pageOnly) throw new UsageError('--page-against needs --page-only');
   if (pageOnly && sizes.length > 1) throw new UsageError('--page-only measures one size: use --events');
@@ -110,8 +121,23 @@ function parseOptions(): Options | undefined {
     sizes: [...new Set(sizes)].sort((a, b) => a - b), iterations, http: !values['no-http'] && !pageOnly && !citus, citus,
     page: values.page ?? false, pageOnly, pageAgainst: values['page-against'] && path.resolve(values['page-against']),
     keep: values.keep ?? false, reset: values.reset ?? false, yes: values.yes ?? false,
-    before: values.before, rebuild: !values['no-rebuild'],
+    before: values.before, rebuild: !values['no-rebuild'], load,
   };
+}
+
+function loadOptions(values: { load?: boolean; clients?: string; seconds?: string }, sizes: number, otherMode: boolean | undefined): Options['load'] {
+  if (!values.load) {
+    if (values.clients !== undefined || values.seconds !== undefined) throw new UsageError('--clients and --seconds go with --load');
+    return undefined;
+  }
+  if (otherMode) throw new UsageError('--load runs alone: drop --citus, --before, --http, --page and --page-only');
+  if (sizes > 1) throw new UsageError('--load measures one size: use --events');
+  const whole = (value: string | undefined, fallback: number, name: string, max: number) => {
+    const n = value === undefined ? fallback : Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${name} takes a whole number from 1 to ${max}`);
+    return n;
+  };
+  return { clients: whole(values.clients, DEFAULT_LOAD_CLIENTS, '--clients', 1024), seconds: whole(values.seconds, DEFAULT_LOAD_SECONDS, '--seconds', 3600) };
 }
 
 async function main(): Promise<number> {
@@ -130,8 +156,10 @@ async function main(): Promise<number> {
   const auth = benchAuth();
   try {
     await client.connect();
-    if (options.http) {
+    if (options.http || options.load) {
       await buildNext({ log });
+    }
+    if (options.http && !options.load) {
       server = await startNextServer({ DATABASE_URL: database.url, ...auth.env });
     }
     const have = Number((await client.query('select count(*)::bigint as n from public.email_events')).rows[0].n);
@@ -146,6 +174,10 @@ async function main(): Promise<number> {
       bar.finish(seeded.seconds ? `(${seeded.seconds} s)` : '(already there)');
       if (options.pageOnly) {
         await pageOnly(client, database.url, seeded.events, options.pageAgainst);
+        return 0;
+      }
+      if (options.load) {
+        await loadOnly(client, database.url, seeded.events, options.load, auth);
         return 0;
       }
       const iterations = options.iterations ?? (seeded.events > 3_000_000 ? 7 : seeded.events > 1_500_000 ? 12 : 20);
@@ -277,6 +309,23 @@ async function pageOnly(client: pg.Client, url: string, events: number, against:
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
   fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), command, machine: machine(postgres, loadStart), events, target, page }, null, 2)}\n`);
+  console.log(`\nResults: ${path.relative(PROJECT_ROOT, file)}`);
+}
+
+/** --load: concurrent viewers over HTTP, the answers cache on and then off. */
+async function loadOnly(client: pg.Client, url: string, events: number, load: NonNullable<Options['load']>, auth: ReturnType<typeof benchAuth>): Promise<void> {
+  const loadStart = loadAverage();
+  const log = (line: string) => console.error(line);
+  const result = await measureLoad({
+    client, events, clients: load.clients, seconds: load.seconds, auth, log,
+    startServer: (env) => startNextServer({ DATABASE_URL: url, ...env }),
+  });
+  const postgres = String((await client.query('show server_version')).rows[0].server_version);
+  console.log(`\n${loadReport(result)}`);
+  const file = path.join(RESULTS_DIR, `${new Date().toISOString().slice(0, 10)}-${events}-load-${load.clients}-clients.json`);
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), command, machine: machine(postgres, loadStart), ...result }, null, 2)}\n`);
   console.log(`\nResults: ${path.relative(PROJECT_ROOT, file)}`);
 }
 

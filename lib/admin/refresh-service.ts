@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { evaluateAfterRefresh } from '../alerts/evaluate';
 import { evaluationSchema } from '../alerts/schema';
+import { forgetKeptAnswers } from '../dashboard/kept-answers';
 import type { DatabaseStore } from '../db/store';
 import { logEvent } from '../log';
 import type { SecretVia } from './auth';
@@ -90,6 +91,9 @@ export async function refreshNow(store: DatabaseStore, via: RefreshVia): Promise
     views: result.views,
     ...(slow ? { warning: `refresh took over the ${REFRESH_BUDGET_MS} ms budget` } : {}),
   });
+  // Kept answers are keyed by the views' version, so none is served after this refresh either way;
+  // this frees the old ones at once (on every instance) instead of when the LRU needs the room.
+  if (result.rows_changed > 0) forgetKeptAnswers();
   const alerts = await evaluateAfterRefresh(store, 'all');
   const { started_at: _started, finished_at: _finished, ...done } = result;
   return { kind: 'refreshed', answer: { ...done, alerts } };

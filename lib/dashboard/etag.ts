@@ -26,8 +26,16 @@ export interface AnswerBasis {
  */
 export function answerEtag(query: AnswerQuery, basis: AnswerBasis, kind: AnswerKind = 'aggregate'): string {
   const key = [kind, query.workspace_id, query.from, query.to, query.campaign, query.source, query.interval ?? 'day', query.compare ?? null,
-    basis.data_version, basis.time_zone, query.to >= addDays(basis.today, -1) ? basis.today : null];
+    basis.data_version, basis.time_zone, todayOfAnswer(query, basis)];
   return `"a-${hash(key, 27)}"`;
+}
+
+/**
+ * Today in the answer's zone when the answer depends on it (its range reaches yesterday or later:
+ * partial_day, the like-for-like comparison), else null: part of every key an answer is found by.
+ */
+export function todayOfAnswer(query: Pick<AnswerQuery, 'to'>, basis: Pick<AnswerBasis, 'today'>): string | null {
+  return query.to >= addDays(basis.today, -1) ? basis.today : null;
 }
 
 export function contentEtag(prefix: string, body: unknown): string {

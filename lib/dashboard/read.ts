@@ -10,8 +10,8 @@ import type { Reader } from '../auth/access';
 import type { DatabaseStore, FunctionArgs } from '../db/store';
 import { HttpError } from '../http/errors';
 import { answerEtag, etagMatches, type AnswerBasis, type AnswerKind } from './etag';
-import { resolveQuery, type AnswerQuery, type AnswerRequest, type CampaignsRequest, type DashboardRequest } from './query';
-import { campaignsResponseSchema, dashboardResponseSchema, isoDay, type CampaignsResponse, type DashboardResponse } from './response';
+import { resolveQuery, type AnswerQuery, type AnswerRequest, type CampaignsQuery, type CampaignsRequest, type DashboardQuery, type DashboardRequest } from './query';
+import { campaignsResponseSchema, dashboardResponseSchema, freshnessRowSchema, isoDay, type CampaignsResponse, type DashboardResponse } from './response';
 
 /** What a *_for_member function answers instead of the data when the caller may not have it. */
 const refusalSchema = z.object({ error: z.enum(['not_found', 'forbidden']) });
@@ -24,8 +24,22 @@ export const answerContextSchema = z.object({
 });
 export type AnswerContext = z.infer<typeof answerContextSchema>;
 
+/**
+ * dashboard_answer_basis: the answer context, and for source mv the answer's freshness rows now (what
+ * an answer kept by lib/dashboard/answer-cache.ts is keyed by and served with).
+ */
+export const answerBasisSchema = answerContextSchema.extend({ freshness: z.array(freshnessRowSchema).nullable() });
+export type AnswerBasisRead = z.infer<typeof answerBasisSchema>;
+
+/**
+ * How an answer was found, for the x-dashboard-cache header: hit and miss in the answers cache, off
+ * (not consulted: DASHBOARD_CACHE=off, or no framework cache in this process, as in tests and
+ * scripts), bypass (live and raw answers are never kept).
+ */
+export type CacheStatus = 'hit' | 'miss' | 'off' | 'bypass';
+
 export type Answer<Body> =
-  | { kind: 'data'; body: Body; etag: string | null }
+  | { kind: 'data'; body: Body; etag: string | null; cache?: CacheStatus }
   | { kind: 'not-modified'; etag: string };
 export type DashboardAnswer = Answer<DashboardResponse>;
 export type CampaignsAnswer = Answer<CampaignsResponse>;
@@ -47,14 +61,43 @@ export async function readAnswerContext(store: DatabaseStore, reader: Reader, wo
   return answerContextSchema.parse(value);
 }
 
+/** The basis of one workspace's answers from one source, as `reader` may see it (404/403 otherwise): one small call. */
+export async function readAnswerBasis(store: DatabaseStore, reader: Reader, workspaceId: string, source: AnswerRequest['source']): Promise<AnswerBasisRead> {
+  const value = await callAs(store, reader, 'dashboard_answer_basis', { p_workspace_id: workspaceId, p_source: source });
+  throwIfRefused(value);
+  return answerBasisSchema.parse(value);
+}
+
+/**
+ * The dashboard answer of a resolved query, computed by the database without a membership check:
+ * for callers that decided access already, in the same request (lib/dashboard/answer-cache.ts).
+ */
+export async function computeDashboard(store: DatabaseStore, query: DashboardQuery): Promise<DashboardResponse> {
+  const value = await store.callValue('dashboard_aggregate', { ...answerArgs(query), ...aggregateArgs(query) });
+  throwIfRefused(value);
+  return dashboardResponseSchema.parse(value);
+}
+
+/** The campaign table of a resolved query, computed as computeDashboard's. */
+export async function computeCampaigns(store: DatabaseStore, query: CampaignsQuery): Promise<CampaignsResponse> {
+  const value = await store.callValue('dashboard_campaigns', answerArgs(query));
+  throwIfRefused(value);
+  return campaignsResponseSchema.parse(value);
+}
+
+const aggregateArgs = (query: AnswerQuery): FunctionArgs => ({ p_interval: query.interval ?? 'day', p_compare: query.compare ?? null });
+
+function answerArgs(query: AnswerQuery): FunctionArgs {
+  return { p_workspace_id: query.workspace_id, p_from: query.from, p_to: query.to, p_campaign: query.campaign, p_source: query.source };
+}
+
 /**
  * The dashboard for one request as `reader` may see it: its days resolved on the workspace's today
  * (range=7d, missing from/to), and on the mv and live paths an ETag made of the answer's context and
  * query; given the client's If-None-Match, an unchanged answer is not recomputed.
  */
 export function readDashboard(store: DatabaseStore, reader: Reader, request: DashboardRequest, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
-  return readAnswer(store, reader, 'dashboard_aggregate', 'aggregate', dashboardResponseSchema, request, ifNoneMatch,
-    (query) => ({ p_interval: query.interval ?? 'day', p_compare: query.compare ?? null }));
+  return readAnswer(store, reader, 'dashboard_aggregate', 'aggregate', dashboardResponseSchema, request, ifNoneMatch, aggregateArgs);
 }
 
 /** Every campaign of the workspace with activity in the range, side by side; ETag and 304 as the aggregate's. */
@@ -76,14 +119,7 @@ async function readAnswer<Body>(
   const query = resolveQuery(request, context.today);
   const etag = context.data_version === null ? null : answerEtag(query, context as AnswerBasis, kind);
   if (etag && etagMatches(ifNoneMatch, etag)) return { kind: 'not-modified', etag };
-  const value = await callAs(store, reader, name, {
-    p_workspace_id: query.workspace_id,
-    p_from: query.from,
-    p_to: query.to,
-    p_campaign: query.campaign,
-    p_source: query.source,
-    ...extra(query),
-  });
+  const value = await callAs(store, reader, name, { ...answerArgs(query), ...extra(query) });
   throwIfRefused(value);
   return { kind: 'data', body: schema.parse(value), etag };
 }

@@ -9,7 +9,7 @@ import { ERROR_KIND, errorKind } from '../errors';
  * the migration that redefines public.dashboard_schema_version() (see that migration's header, and
  * tests/unit/schema-contract.test.ts, which checks both).
  */
-export const APP_SCHEMA_VERSION = '20251230000001';
+export const APP_SCHEMA_VERSION = '20251231000001';
 
 const migrationVersion = z.string().regex(/^\d{14}$/, 'a 14-digit migration timestamp');
 

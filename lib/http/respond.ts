@@ -32,12 +32,16 @@ export function handle<Args extends unknown[]>(route: string, handler: (...args:
 /** Caching of the dashboard's answers: the browser may keep them, and must ask again (ETag) before reuse. */
 export const DASHBOARD_CACHE_CONTROL = 'private, max-age=0, must-revalidate';
 
+/** How the server found an answer (lib/dashboard/answer-cache.ts): hit, miss, off or bypass. */
+export const ANSWER_CACHE_HEADER = 'x-dashboard-cache';
+
 /** A dashboard answer as a response: 200 with its ETag (none for raw answers), or 304 without a body. */
-export function answerResponse(answer: { kind: 'data'; body: unknown; etag: string | null } | { kind: 'not-modified'; etag: string }): NextResponse {
+export function answerResponse(answer: { kind: 'data'; body: unknown; etag: string | null; cache?: string } | { kind: 'not-modified'; etag: string }): NextResponse {
   if (answer.kind === 'not-modified') {
     return new NextResponse(null, { status: 304, headers: { ETag: answer.etag, 'Cache-Control': DASHBOARD_CACHE_CONTROL } });
   }
   const headers: Record<string, string> = { 'Cache-Control': DASHBOARD_CACHE_CONTROL };
   if (answer.etag) headers.ETag = answer.etag;
+  if (answer.cache) headers[ANSWER_CACHE_HEADER] = answer.cache;
   return NextResponse.json(answer.body, { headers });
 }

@@ -20,7 +20,7 @@ import { applyMigrations, PROJECT_ROOT } from '../../scripts/lib/migrate';
 import { startNextServer, type NextServer } from '../../scripts/lib/next-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../support/auth';
 import { databaseRoutes } from '../support/routes';
-import { BEFORE_BUCKETS, currentAggregate, currentContext, IN_STEP, standInPostgrest, type StandInPostgrest } from '../support/stand-in-postgrest';
+import { BEFORE_BUCKETS, currentAggregate, currentBasis, currentContext, IN_STEP, standInPostgrest, WORKSPACES_BASIS, type StandInPostgrest } from '../support/stand-in-postgrest';
 
 const REFRESH_TOKEN = randomUUID().replaceAll('-', '').repeat(2);
 const MISSING = `migration ${APP_SCHEMA_VERSION} is missing`;
@@ -160,8 +160,11 @@ describe('next start on a stand-in PostgREST whose schema goes back while it run
     const today = new Date().toISOString().slice(0, 10);
     postgrest = standInPostgrest({
       dashboard_schema_version: IN_STEP,
-      // The open mode's reads: the answer context before each answer, and the workspaces with their zone.
+      // The open mode's reads: the answer context (its basis, when the answer may come from the
+      // answers cache) before each answer, and the workspaces with their zone.
       dashboard_answer_context: currentContext(today),
+      dashboard_answer_basis: currentBasis(today),
+      dashboard_workspaces_basis: WORKSPACES_BASIS,
       dashboard_workspaces: { status: 200, body: { workspaces: [{ workspace_id: 'acme', first_day: today, last_day: today, campaigns: [], time_zone: 'UTC' }] } },
       dashboard_aggregate: { status: 200, body: currentAggregate('acme', today) },
       dashboard_campaigns: { status: 200, body: { error: 'not_found' } },

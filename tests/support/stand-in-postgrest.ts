@@ -41,6 +41,14 @@ export function currentContext(today: string): RpcAnswer {
   return { status: 200, body: { workspace_id: 'acme', source: 'mv', time_zone: 'UTC', today, data_version: 1, role: 'admin' } };
 }
 
+/** dashboard_answer_basis's answer today (open mode): the context, and the freshness rows of an mv answer. */
+export function currentBasis(today: string, dataVersion = 1): RpcAnswer {
+  return { status: 200, body: { workspace_id: 'acme', source: 'mv', time_zone: 'UTC', today, data_version: dataVersion, freshness } };
+}
+
+/** dashboard_workspaces_basis's answer (open mode): the version of the workspace list. */
+export const WORKSPACES_BASIS: RpcAnswer = { status: 200, body: { views_version: 1 } };
+
 /** What a database migrated only up to 20251221000002 answers: the functions and shapes of then. */
 export const BEFORE_BUCKETS: Record<string, RpcAnswer> = {
   dashboard_schema_version: missingFunction('dashboard_schema_version'),
@@ -52,6 +60,11 @@ export const BEFORE_BUCKETS: Record<string, RpcAnswer> = {
   dashboard_campaigns_for_member: missingFunction('dashboard_campaigns_for_member'),
   dashboard_answer_context: missingFunction('dashboard_answer_context'),
   dashboard_answer_context_for_member: missingFunction('dashboard_answer_context_for_member'),
+  // What the answers cache reads first (20251231000001).
+  dashboard_answer_basis: missingFunction('dashboard_answer_basis'),
+  dashboard_answer_basis_for_member: missingFunction('dashboard_answer_basis_for_member'),
+  dashboard_workspaces_basis: missingFunction('dashboard_workspaces_basis'),
+  dashboard_workspaces_basis_for_member: missingFunction('dashboard_workspaces_basis_for_member'),
   dashboard_time_zones: missingFunction('dashboard_time_zones'),
   dashboard_workspace_time_zone_for_member: missingFunction('dashboard_workspace_time_zone_for_member'),
   dashboard_set_time_zone_for_member: missingFunction('dashboard_set_time_zone_for_member'),

@@ -31,7 +31,7 @@ function anchors(page: string): Set<string> {
   const seen = new Map<string, number>();
   const out = new Set<string>();
   for (const match of prose(read(page)).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const base = slug(match[1]);
+    const base = slug(match[1] ?? '');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     out.add(n === 0 ? base : `${base}-${n}`);
@@ -40,7 +40,7 @@ function anchors(page: string): Set<string> {
 }
 
 function links(page: string): string[] {
-  return [...prose(read(page)).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((m) => m[1]);
+  return [...prose(read(page)).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((m) => m[1] ?? '');
 }
 
 describe('the README and docs/', () => {
@@ -62,20 +62,20 @@ describe('the README and docs/', () => {
 
   it.each(PAGES)('%s: every `npm run` it names is a script in package.json', (page) => {
     const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
-    const named = [...read(page).matchAll(/npm run ([a-z][\w:-]*)/g)].map((m) => m[1]);
+    const named = [...read(page).matchAll(/npm run ([a-z][\w:-]*)/g)].map((m) => m[1] ?? '');
     expect(named.filter((name) => !scripts.includes(name))).toEqual([]);
   });
 
   it.each(PAGES)('%s: every file of the repository it names in code is there', (page) => {
     const named = [...read(page).matchAll(/`((?:app|lib|components|scripts|tests|supabase|docs|bench)\/[\w./\[\]-]+)`/g)]
-      .map((m) => m[1].replace(/[.:,]$/, ''))
+      .map((m) => (m[1] ?? '').replace(/[.:,]$/, ''))
       .filter((p) => !/[*…]/.test(p));
     expect(named.filter((p) => !fs.existsSync(path.join(ROOT, p)))).toEqual([]);
   });
 
   it.each(PAGES)('%s: every migration it names is in supabase/migrations', (page) => {
     const migrations = fs.readdirSync(path.join(ROOT, 'supabase/migrations'));
-    const named = [...read(page).matchAll(/\b(\d{14}_\w+\.sql)\b/g)].map((m) => m[1]);
+    const named = [...read(page).matchAll(/\b(\d{14}_\w+\.sql)\b/g)].map((m) => m[1] ?? '');
     expect(named.filter((name) => !migrations.includes(name))).toEqual([]);
   });
 

@@ -52,6 +52,13 @@ describe('parseEnv', () => {
       .toMatchObject({ DASHBOARD_SOURCE: 'raw', STALE_AFTER_SECONDS: 60 });
   });
 
+  it('keeps answers by default; DASHBOARD_CACHE=off turns the answers cache off, anything else is refused', () => {
+    expect(parseEnv({ DATABASE_URL: 'postgres://x@h/db' }).DASHBOARD_CACHE).toBe('on');
+    expect(parseEnv({ DATABASE_URL: 'postgres://x@h/db', DASHBOARD_CACHE: '' }).DASHBOARD_CACHE).toBe('on');
+    expect(parseEnv({ DATABASE_URL: 'postgres://x@h/db', DASHBOARD_CACHE: 'off' }).DASHBOARD_CACHE).toBe('off');
+    expect(errorOf({ DATABASE_URL: 'postgres://x@h/db', DASHBOARD_CACHE: 'false' }).variables).toEqual(['DASHBOARD_CACHE']);
+  });
+
   it('rejects a DATABASE_URL that is not a postgres URL', () => {
     expect(errorOf({ DATABASE_URL: 'mysql://x@h/db' }).variables).toEqual(['DATABASE_URL']);
   });

@@ -1,7 +1,6 @@
 // GET /api/dashboard/workspaces: the caller's workspaces, their campaigns and days of data (for the filters).
 import { readerOf } from '@/lib/auth/access';
-import { readWorkspaces, workspacesAnswer } from '@/lib/dashboard/workspaces';
-import { getStore } from '@/lib/db';
+import { serveWorkspaces } from '@/lib/dashboard/answer-cache';
 import { badRequest } from '@/lib/http/errors';
 import { answerResponse, handle } from '@/lib/http/respond';
 
@@ -11,5 +10,5 @@ export const GET = handle('GET /api/dashboard/workspaces', async (request: Reque
   const reader = await readerOf(request);
   const unknown = [...new Set(new URL(request.url).searchParams.keys())];
   if (unknown.length > 0) throw badRequest(unknown.map((parameter) => ({ parameter, message: 'this endpoint takes no parameters' })));
-  return answerResponse(workspacesAnswer(await readWorkspaces(getStore(), reader), request.headers.get('if-none-match')));
+  return answerResponse(await serveWorkspaces(reader, request.headers.get('if-none-match')));
 });
