@@ -239,7 +239,8 @@ async function refreshAndReport(store: DatabaseStore, delivery: DeliveryOptions)
     const result = await refreshViews(store);
     if (result.status === 'refreshed') {
       refreshed = true;
-      log(`views refreshed: ${describeRefresh(result)}`);
+      // Every few seconds: said only when it wrote something (a refresh with nothing to do is silent).
+      if (result.buckets > 0 || result.appended_rows > 0 || result.rows_changed > 0 || result.full) log(`views refreshed: ${describeRefresh(result)}`);
     } else {
       log(`refresh skipped: ${result.reason}`);
     }
