@@ -111,6 +111,8 @@ const CROSS_SITE_OR_NOT_ADMIN = (what: string) =>
   fail(`The caller is a viewer (${what} is for the workspace's admins), the request came from another site (cookie sessions only), or the server runs without sign-in.`, ['Cache-Control']);
 const UNAVAILABLE = fail('The database cannot answer or is out of step with the app (`schema` names the missing migration and the command), '
   + 'sign-in cannot be checked right now, or the server is misconfigured. Retry-After says when to ask again where waiting helps.', ['Retry-After']);
+/** What every change of alerts may answer besides its own: signed out, not an admin (or cross-site), the database. */
+const ALERT_WRITE = { 401: UNAUTHORIZED, 403: CROSS_SITE_OR_NOT_ADMIN('changing alerts'), 503: UNAVAILABLE } as const;
 
 const dashboardAnswer = (body: Component, what: string): Record<number, ApiResponse> => ({
   200: { description: what, body, headers: ['ETag', 'Cache-Control'] },
@@ -226,10 +228,8 @@ export const API_ROUTES: ApiRoute[] = [
     responses: {
       201: { description: 'The rule.', body: OUTPUT.ruleResponse, headers: ['Cache-Control'] },
       400: BAD_REQUEST('A bad workspace_id, a body that is not JSON, or a bad field of the rule'),
-      401: UNAUTHORIZED,
-      403: CROSS_SITE_OR_NOT_ADMIN('changing alerts'),
+      ...ALERT_WRITE,
       404: NOT_FOUND_ITEM,
-      503: UNAVAILABLE,
     },
   },
   {
@@ -239,10 +239,8 @@ export const API_ROUTES: ApiRoute[] = [
     responses: {
       200: { description: 'The rule as changed.', body: OUTPUT.ruleResponse, headers: ['Cache-Control'] },
       400: BAD_REQUEST('A bad workspace_id, a body that is not JSON, or a bad field of the rule'),
-      401: UNAUTHORIZED,
-      403: CROSS_SITE_OR_NOT_ADMIN('changing alerts'),
+      ...ALERT_WRITE,
       404: NOT_FOUND_ITEM,
-      503: UNAVAILABLE,
     },
   },
   {
@@ -252,10 +250,8 @@ export const API_ROUTES: ApiRoute[] = [
     responses: {
       204: { description: 'Removed.', headers: ['Cache-Control'] },
       400: BAD_REQUEST('A missing or repeated workspace_id, or another parameter'),
-      401: UNAUTHORIZED,
-      403: CROSS_SITE_OR_NOT_ADMIN('changing alerts'),
+      ...ALERT_WRITE,
       404: NOT_FOUND_ITEM,
-      503: UNAVAILABLE,
     },
   },
   {
@@ -266,10 +262,8 @@ export const API_ROUTES: ApiRoute[] = [
     responses: {
       201: { description: 'The channel and, for a webhook, its signing secret (whsec_…), shown this once.', body: OUTPUT.channelCreated, headers: ['Cache-Control'] },
       400: BAD_REQUEST('A bad workspace_id, a body that is not JSON, a bad field, or a URL that is refused'),
-      401: UNAUTHORIZED,
-      403: CROSS_SITE_OR_NOT_ADMIN('changing alerts'),
+      ...ALERT_WRITE,
       404: NOT_FOUND,
-      503: UNAVAILABLE,
     },
   },
   {
@@ -279,11 +273,9 @@ export const API_ROUTES: ApiRoute[] = [
     responses: {
       204: { description: 'Removed.', headers: ['Cache-Control'] },
       400: BAD_REQUEST('A missing or repeated workspace_id, or another parameter'),
-      401: UNAUTHORIZED,
-      403: CROSS_SITE_OR_NOT_ADMIN('changing alerts'),
+      ...ALERT_WRITE,
       404: NOT_FOUND_ITEM,
       409: fail('Rules use this channel: remove them or move them to another channel first.'),
-      503: UNAVAILABLE,
     },
   },
   {
@@ -293,10 +285,8 @@ export const API_ROUTES: ApiRoute[] = [
     responses: {
       204: { description: 'Enabled; its failure count reset.', headers: ['Cache-Control'] },
       400: BAD_REQUEST('A missing or repeated workspace_id, or another parameter'),
-      401: UNAUTHORIZED,
-      403: CROSS_SITE_OR_NOT_ADMIN('changing alerts'),
+      ...ALERT_WRITE,
       404: NOT_FOUND_ITEM,
-      503: UNAVAILABLE,
     },
   },
   {
@@ -307,10 +297,8 @@ export const API_ROUTES: ApiRoute[] = [
     responses: {
       200: { description: 'What happened to the test notification.', body: OUTPUT.channelTest, headers: ['Cache-Control'] },
       400: BAD_REQUEST('A missing or repeated workspace_id, or another parameter'),
-      401: UNAUTHORIZED,
-      403: CROSS_SITE_OR_NOT_ADMIN('changing alerts'),
+      ...ALERT_WRITE,
       404: NOT_FOUND_ITEM,
-      503: UNAVAILABLE,
     },
   },
   {
