@@ -96,6 +96,48 @@ describe('readers never wait for maintenance', () => {
   });
 });
 
+describe('every write path is tracked', () => {
+  it('COPY, INSERT … ON CONFLICT DO UPDATE and MERGE reach the views at the next refresh (mv = raw)', async () => {
+    const workspace = uniqueWorkspace('write-paths');
+    await insertEvents(client, [0, 1, 2, 3].map((i) => ({
+      workspace_id: workspace, contact_email: `c${i}@x.io`, event_ts: `${addDays(TODAY, -i)}T08:00:00Z`,
+    })));
+    await refreshViewsNow(client);
+    const ids = (await client.query('select id from public.email_events where workspace_id = $1 order by id', [workspace])).rows.map((r) => String(r.id));
+    // ON CONFLICT DO UPDATE: an existing row moved to another day and type (an update), a new row (an insert).
+    await client.query(`insert into public.email_events (id, workspace_id, campaign_name, contact_email, event_type, email_number, event_ts)
+      overriding system value values ($2, $1, 'Campaign A', 'c0@x.io', 'replied', 1, $3)
+      on conflict (workspace_id, id) do update set event_type = excluded.event_type, event_ts = excluded.event_ts`,
+    [workspace, ids[0], `${addDays(TODAY, -5)}T08:00:00Z`]);
+    await client.query(`insert into public.email_events (workspace_id, campaign_name, contact_email, event_type, email_number, event_ts)
+      values ($1, 'Campaign A', 'c9@x.io', 'sent', 2, $2) on conflict (workspace_id, id) do nothing`, [workspace, `${TODAY}T09:00:00Z`]);
+    // MERGE (PostgreSQL 15+): one row updated, one deleted, one inserted, in one statement.
+    if (Number((await client.query('show server_version_num')).rows[0].server_version_num) >= 150000) {
+      await client.query(`merge into public.email_events t
+        using (values ($2::bigint, 'update'), ($3::bigint, 'delete'), (-1::bigint, 'insert')) s(id, action)
+        on t.workspace_id = $1 and t.id = s.id
+        when matched and s.action = 'delete' then delete
+        when matched then update set event_type = 'clicked'
+        when not matched then insert (workspace_id, campaign_name, contact_email, event_type, email_number, event_ts)
+          values ($1, 'Campaign B', 'c10@x.io', 'opened', 1, $4)`,
+      [workspace, ids[1], ids[2], `${addDays(TODAY, -1)}T10:00:00Z`]);
+    }
+    // COPY FROM: where the role may run a program on the server (a superuser, as in the embedded test
+    // database); COPY FROM STDIN fires the same statement triggers.
+    const mayCopy = (await client.query(`select rolsuper or pg_has_role(current_user, 'pg_execute_server_program', 'member') as ok
+      from pg_roles where rolname = current_user`)).rows[0].ok;
+    if (mayCopy) {
+      await client.query(`copy public.email_events (workspace_id, campaign_name, contact_email, event_type, email_number, event_ts)
+        from program $$printf '%s\\tCampaign A\\tc11@x.io\\tbounced\\t1\\t%s\\n' ${workspace} ${TODAY}T11:00:00Z$$`);
+    }
+    const before = (await client.query('select count(*)::int as n from public.email_events where workspace_id = $1', [workspace])).rows[0].n;
+    expect(before).toBe(5 + (mayCopy ? 1 : 0));
+    const result = (await client.query('select public.refresh_dashboard_views() as r')).rows[0].r;
+    expect(result.status).toBe('refreshed');
+    expect(figures((await answer(workspace, 'mv')).body)).toBe(figures((await answer(workspace, 'raw')).body));
+  });
+});
+
 describe('big changes take the cheap path', () => {
   it('a mass delete rebuilds the workspace instead of unwinding it row by row, and says so', async () => {
     const workspace = uniqueWorkspace('mass-delete');
