@@ -6,11 +6,12 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { addDays } from '../../lib/dashboard/days';
-import { startNextServer, type NextServer } from '../../scripts/lib/next-server';
+import type { NextServer } from '../../scripts/lib/next-server';
 import { addMember } from '../support/auth';
 import { connect, insertEvents, refreshViewsNow, uniqueWorkspace, type EmailEventInput } from '../support/db';
 import { mintEs256 } from '../support/fake-supabase-auth';
 import { currentAggregate, currentBasis, IN_STEP, standInPostgrest, WORKSPACES_BASIS, type StandInPostgrest } from '../support/stand-in-postgrest';
+import { nextStartOnStandIn } from '../support/stand-in-server';
 
 const base = inject('baseUrl');
 
@@ -175,15 +176,10 @@ describe('range= across days (next start on a stand-in PostgREST whose today mov
       dashboard_workspaces_basis: WORKSPACES_BASIS,
       dashboard_aggregate: week(today),
     });
-    const served = await postgrest.serve();
-    stop = served.close;
-    server = await startNextServer({
-      DATABASE_URL: '', SUPABASE_URL: served.url, SUPABASE_SERVICE_ROLE_KEY: 'stand-in-service-role-key-0123456789', DASHBOARD_AUTH: 'off',
-    });
+    ({ server, stop } = await nextStartOnStandIn(postgrest));
   });
 
   afterAll(async () => {
-    await server?.stop();
     await stop?.();
   });
 

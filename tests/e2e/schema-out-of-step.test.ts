@@ -21,6 +21,7 @@ import { startNextServer, type NextServer } from '../../scripts/lib/next-server'
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../support/auth';
 import { databaseRoutes } from '../support/routes';
 import { BEFORE_BUCKETS, currentAggregate, currentBasis, currentContext, IN_STEP, standInPostgrest, WORKSPACES_BASIS, type StandInPostgrest } from '../support/stand-in-postgrest';
+import { nextStartOnStandIn, STAND_IN_SERVICE_ROLE_KEY } from '../support/stand-in-server';
 
 const REFRESH_TOKEN = randomUUID().replaceAll('-', '').repeat(2);
 const MISSING = `migration ${APP_SCHEMA_VERSION} is missing`;
@@ -169,15 +170,10 @@ describe('next start on a stand-in PostgREST whose schema goes back while it run
       dashboard_aggregate: { status: 200, body: currentAggregate('acme', today) },
       dashboard_campaigns: { status: 200, body: { error: 'not_found' } },
     });
-    const served = await postgrest.serve();
-    stop = served.close;
-    server = await startNextServer({
-      DATABASE_URL: '', SUPABASE_URL: served.url, SUPABASE_SERVICE_ROLE_KEY: 'stand-in-service-role-key-0123456789', DASHBOARD_AUTH: 'off',
-    });
+    ({ server, stop } = await nextStartOnStandIn(postgrest));
   });
 
   afterAll(async () => {
-    await server?.stop();
     await stop?.();
   });
 
@@ -245,7 +241,7 @@ describe('npm run dev on a Supabase project behind the app (a stand-in PostgREST
   it('prints the missing migration and `npx supabase db push` before next dev serves', async () => {
     const served = await standInPostgrest(BEFORE_BUCKETS).serve();
     const env: NodeJS.ProcessEnv = {
-      ...process.env, SUPABASE_URL: served.url, SUPABASE_SERVICE_ROLE_KEY: 'stand-in-service-role-key-0123456789', NEXT_TELEMETRY_DISABLED: '1',
+      ...process.env, SUPABASE_URL: served.url, SUPABASE_SERVICE_ROLE_KEY: STAND_IN_SERVICE_ROLE_KEY, NEXT_TELEMETRY_DISABLED: '1',
     };
     for (const name of ['DATABASE_URL', 'SUPABASE_JWT_SECRET', 'SUPABASE_ANON_KEY', 'DASHBOARD_AUTH', 'NODE_ENV']) delete env[name];
     const port = await freePort();
