@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { applyMigrations } from '../migrate';
 import { addDays } from '../../../lib/dashboard/days';
 import { insertBackfill, insertRecent, insertThroughput, type WriteOptions, type WriteSizes } from './incremental';
-import { round, summarize, timeIt, type Timing } from './stats';
+import { pairedSamples, round, summarize, timeIt, type Timing } from './stats';
 import { timingSchema } from './results';
 
 export const beforeResultSchema = z.object({
@@ -246,23 +246,9 @@ export async function measureBefore(o: BeforeOptions): Promise<BeforeResult> {
   }
 }
 
-/** Two calls alternately (the first side first, then the other, in turn), after a warm-up; medians and after/before. */
+/** Two calls alternately (each side first every other time), after a warm-up; medians and after/before. */
 async function sideBySide(before: () => Promise<unknown>, after: () => Promise<unknown>, iterations: number) {
-  for (let i = 0; i < 2; i++) {
-    await before();
-    await after();
-  }
-  const samples: Record<Side, number[]> = { before: [], after: [] };
-  for (let i = 0; i < iterations; i++) {
-    if (i % 2 === 0) {
-      samples.before.push(await timeIt(before));
-      samples.after.push(await timeIt(after));
-    } else {
-      samples.after.push(await timeIt(after));
-      samples.before.push(await timeIt(before));
-    }
-  }
-  const [b, a] = [summarize(samples.before), summarize(samples.after)];
+  const [b, a] = (await pairedSamples(before, after, iterations, { swapEachPair: true })).map(summarize) as [Timing, Timing];
   return { before: b, after: a, ratio: round(a.median / b.median, 3) };
 }
 

@@ -27,6 +27,36 @@ export async function timeIt(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /**
+ * Two calls timed in pairs after a warm-up of two pairs, so both see the same machine load; with
+ * `swapEachPair` the second of each pair goes first every other time (neither always follows the
+ * other). The samples of each side, in order.
+ */
+export async function pairedSamples(
+  first: () => Promise<unknown>,
+  second: () => Promise<unknown>,
+  iterations: number,
+  options: { swapEachPair?: boolean; onStep?: () => void } = {},
+): Promise<[number[], number[]]> {
+  for (let i = 0; i < 2; i++) {
+    await first();
+    await second();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    if (options.swapEachPair && i % 2 === 1) {
+      b.push(await timeIt(second));
+      a.push(await timeIt(first));
+    } else {
+      a.push(await timeIt(first));
+      b.push(await timeIt(second));
+    }
+    options.onStep?.();
+  }
+  return [a, b];
+}
+
+/**
  * Runs raw and mv alternately (raw, mv, raw, mv …) after warm-up, so both see the same machine
  * load; returns both timings and the ratio of their medians.
  */
@@ -36,17 +66,7 @@ export async function interleaved(
   iterations: number,
   onStep?: () => void,
 ): Promise<{ raw: Timing; mv: Timing; ratio: number }> {
-  for (let i = 0; i < 2; i++) {
-    await raw();
-    await mv();
-  }
-  const rawSamples: number[] = [];
-  const mvSamples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    rawSamples.push(await timeIt(raw));
-    mvSamples.push(await timeIt(mv));
-    onStep?.();
-  }
+  const [rawSamples, mvSamples] = await pairedSamples(raw, mv, iterations, { onStep });
   const rawTiming = summarize(rawSamples);
   const mvTiming = summarize(mvSamples);
   return { raw: rawTiming, mv: mvTiming, ratio: round(rawTiming.median / mvTiming.median, 1) };
