@@ -88,6 +88,50 @@ describe('GET /api/dashboard/aggregate?source=live', () => {
     expect(fresh.body.freshness.map((f) => f.raw_buckets)).toEqual([0, 0, 0]);
   });
 
+  it('is exact on a busy day whether the day\'s recorded contacts are looked up one by one or read in one range', async () => {
+    // The live answer looks each pending contact up in the per-contact state while the day holds ten
+    // times as many recorded contact-days as are pending, and reads the day's whole range past that.
+    const busy = uniqueWorkspace('live-busy');
+    const at = (hour: number) => `${TODAY}T${String(hour).padStart(2, '0')}:00:00Z`;
+    const seen = Array.from({ length: 30 }, (_, i) => ({
+      workspace_id: busy, contact_email: `c${i}@example.com`, event_ts: at(1 + (i % 3)), campaign_name: i % 2 === 0 ? 'Even' : 'Odd',
+    }));
+    // some of them also active earlier in the range: a span's contacts are counted once
+    seen.push(...seen.slice(0, 6).map((e) => ({ ...e, event_ts: `${addDays(TODAY, -5)}T10:00:00Z` })));
+    await insertEvents(client, seen);
+    await refreshViewsNow(client);
+    const raw = async (campaign?: string) => {
+      const query = new URLSearchParams({ workspace_id: busy, from: addDays(TODAY, -29), to: TODAY, source: 'raw', compare: 'previous' });
+      if (campaign) query.set('campaign', campaign);
+      const { body } = await callRoute<DashboardResponse>(aggregate, `/api/dashboard/aggregate?${query}`);
+      return { summary: body.summary, timeseries: body.timeseries, comparison: body.comparison };
+    };
+    const live = async (campaign?: string) => {
+      const query = new URLSearchParams({ workspace_id: busy, from: addDays(TODAY, -29), to: TODAY, source: 'live', compare: 'previous' });
+      if (campaign) query.set('campaign', campaign);
+      const { body } = await callRoute<DashboardResponse>(aggregate, `/api/dashboard/aggregate?${query}`);
+      return { summary: body.summary, timeseries: body.timeseries, comparison: body.comparison };
+    };
+    // Two pending contacts against 30 recorded: looked up one by one (one already active today, one new).
+    await insertEvents(client, [
+      { workspace_id: busy, contact_email: 'c1@example.com', event_ts: at(5), campaign_name: 'Odd' },
+      { workspace_id: busy, contact_email: 'new1@example.com', event_ts: at(5), campaign_name: 'Even' },
+    ]);
+    for (const campaign of [undefined, 'Even', 'Odd']) expect(await live(campaign), campaign).toEqual(await raw(campaign));
+    // Seven pending against 30: the day read in one range (active today, active only earlier, new, moved campaign).
+    await insertEvents(client, [
+      { workspace_id: busy, contact_email: 'c2@example.com', event_ts: at(6), campaign_name: 'Odd' },
+      { workspace_id: busy, contact_email: 'c4@example.com', event_ts: at(6), campaign_name: 'Odd' },
+      { workspace_id: busy, contact_email: 'new2@example.com', event_ts: at(6), campaign_name: 'Odd' },
+      { workspace_id: busy, contact_email: 'new3@example.com', event_ts: at(7) },
+      { workspace_id: busy, contact_email: 'c3@example.com', event_ts: `${addDays(TODAY, -1)}T10:00:00Z`, campaign_name: 'Odd' },
+    ]);
+    for (const campaign of [undefined, 'Even', 'Odd']) expect(await live(campaign), campaign).toEqual(await raw(campaign));
+    const expected = await raw();
+    await refreshViewsNow(client);
+    expect(await live()).toEqual(expected);
+  });
+
   it('is neither blocked nor made wrong by a refresh running at the same time', async () => {
     await insertEvents(client, [{ workspace_id: ws, contact_email: 'eve@example.com', event_ts: `${TODAY}T12:00:00Z` }]);
     const expected = await figures('raw');
