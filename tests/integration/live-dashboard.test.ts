@@ -4,7 +4,8 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as aggregate } from '../../app/api/dashboard/aggregate/route';
-import type { DashboardResponse } from '../../lib/dashboard/response';
+import { GET as campaignsRoute } from '../../app/api/dashboard/campaigns/route';
+import type { CampaignsResponse, DashboardResponse } from '../../lib/dashboard/response';
 import { addDays, toDay } from '../../lib/dashboard/days';
 import { connect, insertEvents, insertLlmUsage, refreshViewsNow, uniqueWorkspace } from '../support/db';
 import { callRoute } from '../support/routes';
@@ -100,18 +101,16 @@ describe('GET /api/dashboard/aggregate?source=live', () => {
     seen.push(...seen.slice(0, 6).map((e) => ({ ...e, event_ts: `${addDays(TODAY, -5)}T10:00:00Z` })));
     await insertEvents(client, seen);
     await refreshViewsNow(client);
-    const raw = async (campaign?: string) => {
-      const query = new URLSearchParams({ workspace_id: busy, from: addDays(TODAY, -29), to: TODAY, source: 'raw', compare: 'previous' });
+    // The dashboard's figures and the campaigns table (which looks pending contacts up one by one), from one source.
+    const read = async (source: 'raw' | 'live', campaign?: string) => {
+      const query = new URLSearchParams({ workspace_id: busy, from: addDays(TODAY, -29), to: TODAY, source });
       if (campaign) query.set('campaign', campaign);
-      const { body } = await callRoute<DashboardResponse>(aggregate, `/api/dashboard/aggregate?${query}`);
-      return { summary: body.summary, timeseries: body.timeseries, comparison: body.comparison };
+      const { body } = await callRoute<DashboardResponse>(aggregate, `/api/dashboard/aggregate?${query}&compare=previous`);
+      const table = await callRoute<CampaignsResponse>(campaignsRoute, `/api/dashboard/campaigns?${query}`);
+      return { summary: body.summary, timeseries: body.timeseries, comparison: body.comparison, campaigns: table.body.campaigns };
     };
-    const live = async (campaign?: string) => {
-      const query = new URLSearchParams({ workspace_id: busy, from: addDays(TODAY, -29), to: TODAY, source: 'live', compare: 'previous' });
-      if (campaign) query.set('campaign', campaign);
-      const { body } = await callRoute<DashboardResponse>(aggregate, `/api/dashboard/aggregate?${query}`);
-      return { summary: body.summary, timeseries: body.timeseries, comparison: body.comparison };
-    };
+    const raw = (campaign?: string) => read('raw', campaign);
+    const live = (campaign?: string) => read('live', campaign);
     // Two pending contacts against 30 recorded: looked up one by one (one already active today, one new).
     await insertEvents(client, [
       { workspace_id: busy, contact_email: 'c1@example.com', event_ts: at(5), campaign_name: 'Odd' },
