@@ -5,7 +5,8 @@
 --    the workspace alone. With hash joins off in this function (its other statements probe indexes),
 --    that join was a nested loop over two temporary tables: 427 recomputed days at 1M events made
 --    153M comparisons, 13.8 of the refresh's 17.7 seconds, and the rebuild rule then chose to
---    rebuild whole workspaces instead (30 s).
+--    rebuild whole workspaces instead (30 s). And the counts a mass delete brings to zero are
+--    removed by key, not by a scan of mv_daily_contacts (50 of a 57 s refresh).
 
 create or replace function public.dashboard_refresh_contacts()
 returns bigint
