@@ -35,13 +35,19 @@ export const DASHBOARD_CACHE_CONTROL = 'private, max-age=0, must-revalidate';
 /** How the server found an answer (lib/dashboard/answer-cache.ts): hit, miss, off or bypass. */
 export const ANSWER_CACHE_HEADER = 'x-dashboard-cache';
 
-/** A dashboard answer as a response: 200 with its ETag (none for raw answers), or 304 without a body. */
-export function answerResponse(answer: { kind: 'data'; body: unknown; etag: string | null; cache?: string } | { kind: 'not-modified'; etag: string }): NextResponse {
+/**
+ * A dashboard answer as a response: 200 with its ETag (none for raw answers), or 304 without a body.
+ * The body is an object, or JSON text already (a kept answer, sent as it was kept).
+ */
+export function answerResponse(
+  answer: ({ kind: 'data'; etag: string | null; cache?: string } & ({ body: unknown } | { json: string })) | { kind: 'not-modified'; etag: string },
+): NextResponse {
   if (answer.kind === 'not-modified') {
     return new NextResponse(null, { status: 304, headers: { ETag: answer.etag, 'Cache-Control': DASHBOARD_CACHE_CONTROL } });
   }
   const headers: Record<string, string> = { 'Cache-Control': DASHBOARD_CACHE_CONTROL };
   if (answer.etag) headers.ETag = answer.etag;
   if (answer.cache) headers[ANSWER_CACHE_HEADER] = answer.cache;
+  if ('json' in answer) return new NextResponse(answer.json, { headers: { ...headers, 'Content-Type': 'application/json' } });
   return NextResponse.json(answer.body, { headers });
 }
