@@ -2,8 +2,10 @@
 // 503 with a short message (the cause goes to the server log as one JSON line), never a stack trace.
 import { NextResponse } from 'next/server';
 import { explainFailure } from '../db/schema-check';
+import { env, isDevelopmentServer, siteOrigin } from '../env';
 import { errorBodySchema } from './errors';
 import { classifyFailure, logFailure } from './failure';
+import { withSecurityHeaders } from './security-headers';
 
 /**
  * Maps any thrown value to a response (the classes are lib/http/failure.ts's). The body is parsed
@@ -26,6 +28,21 @@ export function handle<Args extends unknown[]>(route: string, handler: (...args:
     } catch (error) {
       return errorResponse(await explainFailure(error), route);
     }
+  };
+}
+
+/**
+ * handle() for the dashboard's answers (aggregate, campaigns, workspaces). Asked with a bearer token
+ * and no cookie they do not pass through proxy.ts (its matcher: there is no session to refresh, and
+ * the proxy's own cost is a large share of a kept answer's), so every response gets the security
+ * headers the proxy would have set here; with a cookie the proxy runs as well.
+ */
+export function handleAnswer<Args extends unknown[]>(route: string, handler: (...args: Args) => Promise<Response>) {
+  const handled = handle(route, handler);
+  return async (...args: Args): Promise<Response> => {
+    const response = await handled(...args);
+    const development = isDevelopmentServer();
+    return withSecurityHeaders(response, { development, https: siteOrigin(env()).startsWith('https:') });
   };
 }
 

@@ -5,11 +5,11 @@ import { readerOf } from '@/lib/auth/access';
 import { serveDashboardJson } from '@/lib/dashboard/answer-cache';
 import { parseDashboardRequest } from '@/lib/dashboard/query';
 import { env } from '@/lib/env';
-import { answerResponse, handle } from '@/lib/http/respond';
+import { answerResponse, handleAnswer } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = handle('GET /api/dashboard/aggregate', async (request: Request) => {
+export const GET = handleAnswer('GET /api/dashboard/aggregate', async (request: Request) => {
   const reader = await readerOf(request);
   const query = parseDashboardRequest(new URL(request.url).searchParams, { defaultSource: env().DASHBOARD_SOURCE });
   return answerResponse(await serveDashboardJson(reader, query, request.headers.get('if-none-match')));
