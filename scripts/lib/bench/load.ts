@@ -15,9 +15,10 @@ export const DEFAULT_LOAD_SECONDS = 30;
 export const REPEAT_SHARE = 0.8;
 /** Not counted: the first requests of each side (the server's code warming up, the first answers computed). */
 const WARM_UP_MS = 2_000;
-/** One client, after the load: requests to each server, one to each in turn, after ONE_CLIENT_WARM_UP pairs. */
+/** One client, after the load: requests to each server (after ONE_CLIENT_WARM_UP not counted), in runs of ONE_CLIENT_RUN. */
 export const ONE_CLIENT_REQUESTS = 500;
 const ONE_CLIENT_WARM_UP = 20;
+const ONE_CLIENT_RUN = 25;
 
 export interface LoadSide {
   cache: 'on' | 'off';
@@ -118,17 +119,24 @@ function sideOf(cache: 'on' | 'off', samples: Sample[], measuredMs: number): Loa
   };
 }
 
-/** `path` from one client, a request to each server in turn (the first of a pair alternates); medians of each. */
+/**
+ * `path` from one client to each server in turn, in runs of ONE_CLIENT_RUN requests (a reader polling
+ * one server; a request to the other server between every two would put its work, the uncached side's
+ * query above all, inside the cached side's timings), the first run of a pair alternating; medians of each.
+ */
 export async function oneClient(servers: Array<{ cache: 'on' | 'off'; url: string }>, headers: Record<string, string>, path: string, requests: number): Promise<OneClientSide[]> {
   const samples = servers.map(() => [] as Array<{ ms: number; cache: string }>);
-  for (let i = 0; i < ONE_CLIENT_WARM_UP + requests; i++) {
-    const order = i % 2 === 0 ? servers.map((_, j) => j) : servers.map((_, j) => servers.length - 1 - j);
-    for (const j of order) {
-      const began = performance.now();
-      const response = await fetch(`${servers[j]?.url}${path}`, { headers });
-      await response.arrayBuffer();
-      if (i >= ONE_CLIENT_WARM_UP) samples[j]?.push({ ms: performance.now() - began, cache: response.headers.get('x-dashboard-cache') ?? 'none' });
-    }
+  const ask = async (j: number, counted: boolean) => {
+    const began = performance.now();
+    const response = await fetch(`${servers[j]?.url}${path}`, { headers });
+    await response.arrayBuffer();
+    if (counted) samples[j]?.push({ ms: performance.now() - began, cache: response.headers.get('x-dashboard-cache') ?? 'none' });
+  };
+  for (let j = 0; j < servers.length; j++) for (let i = 0; i < ONE_CLIENT_WARM_UP; i++) await ask(j, false);
+  for (let run = 0; run * ONE_CLIENT_RUN < requests; run++) {
+    const order = run % 2 === 0 ? servers.map((_, j) => j) : servers.map((_, j) => servers.length - 1 - j);
+    const size = Math.min(ONE_CLIENT_RUN, requests - run * ONE_CLIENT_RUN);
+    for (const j of order) for (let i = 0; i < size; i++) await ask(j, true);
   }
   return servers.map((server, j) => {
     const mine = samples[j] ?? [];
@@ -165,7 +173,7 @@ export async function measureLoad(options: {
       const { samples, measuredMs } = await runClients(server.url, headers, mix, clients, seconds);
       sides.push(sideOf(cache, samples, measuredMs));
     }
-    log(`load: one client, ${ONE_CLIENT_REQUESTS} requests to each server in turn …`);
+    log(`load: one client, ${ONE_CLIENT_REQUESTS} requests to each server, in turns of ${ONE_CLIENT_RUN} …`);
     const single = await oneClient(servers.map(({ cache, server }) => ({ cache, url: server.url })), headers, mix.repeated, ONE_CLIENT_REQUESTS);
     return {
       events: options.events, clients, seconds, target, mix: { repeat_share: REPEAT_SHARE, repeated: mix.repeated, others: mix.others.length }, sides,
@@ -191,7 +199,7 @@ export function loadReport(result: LoadResult): string {
   if (on && off && off.requests_per_second > 0) {
     lines.push('', `cache on / off: ${round(on.requests_per_second / off.requests_per_second, 2)}x requests/s, p50 ${on.p50_ms} vs ${off.p50_ms} ms`);
   }
-  lines.push('', 'one client, the default question, the servers in turn', 'cache      p50 ms      p95 ms   requests   answered as');
+  lines.push('', `one client, the default question, the servers in turns of ${ONE_CLIENT_RUN} requests`, 'cache      p50 ms      p95 ms   requests   answered as');
   for (const side of result.one_client.sides) {
     const found = Object.entries(side.cache_headers).map(([name, n]) => `${name} ${n}`).join(', ');
     lines.push(`${side.cache.padEnd(5)} ${String(side.p50_ms).padStart(11)} ${String(side.p95_ms).padStart(11)} ${String(side.requests).padStart(10)}   ${found}`);
