@@ -2,7 +2,9 @@
 // a nonce made for this request, HSTS, nosniff, Referrer-Policy, no framing), and keeps the Supabase
 // Auth cookie session alive by refreshing an expired access token with its refresh token, writing
 // the new cookies to both the request (for the page or route about to run) and the response (for
-// the browser). Access is decided by the routes and the page, never here.
+// the browser). Access is decided by the routes and the page, never here. The dashboard's answers
+// asked with a bearer token and no cookie skip it (config below): they have no session to refresh,
+// and their route handlers set the same security headers (lib/http/respond.ts, handleAnswer).
 // It also gives the page a real 503 while the schema check (lib/db/schema-check.ts, shared with the
 // app in one process) knows the database is out of step with the app; a page cannot choose that
 // status. Nothing is asked of the database here while the schema is in step.
@@ -58,5 +60,10 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|icon.svg).*)'],
+  matcher: [
+    '/((?!_next/static|_next/image|favicon.ico|icon.svg|api/dashboard/(?:aggregate|campaigns|workspaces)$).*)',
+    // The answers: with a cookie (a browser's session, refreshed here), or without a bearer token.
+    { source: '/api/dashboard/:answer(aggregate|campaigns|workspaces)', has: [{ type: 'header', key: 'cookie' }] },
+    { source: '/api/dashboard/:answer(aggregate|campaigns|workspaces)', missing: [{ type: 'header', key: 'authorization' }] },
+  ],
 };

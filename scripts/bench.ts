@@ -59,7 +59,8 @@ const HELP = `Usage: npm run bench -- [options]
                       --clients concurrent viewers (default ${DEFAULT_LOAD_CLIENTS}) for --seconds (default ${DEFAULT_LOAD_SECONDS}), 80 % repeating
                       the page's default question (30 days with the previous 30), 20 % other ranges,
                       campaigns and the campaigns table; requests/s, p50, p99 and the answers cache's hit
-                      rate, with the cache on and then off (DASHBOARD_CACHE=off), each on a fresh server.
+                      rate, with the cache on and then off (DASHBOARD_CACHE=off), each on a fresh server;
+                      then one client asking the default question of both servers in turns (p50, p95)
                       One size (--events); results in bench/results/<date>-<events>-load-<clients>-clients.json
   --clients N         with --load: concurrent viewers (default ${DEFAULT_LOAD_CLIENTS})
   --seconds S         with --load: measured seconds per side, after 2 s of warm-up (default ${DEFAULT_LOAD_SECONDS})

@@ -6,7 +6,9 @@
 // LRU under `next start`) under that key with the resolved query, and computed by the database only
 // when missing. A refresh from anywhere (the route, the cron, pg_cron, the SQL editor) moves the
 // version, so a kept answer is never served after its data changed. Only source=mv is kept; live and
-// raw answers are computed every time. See docs/operations.md, "Answers kept until a refresh".
+// raw answers are computed every time. An answer is kept as its JSON text (with a slot for its
+// freshness, which is read with every request): the routes send it as it is, nothing is parsed or
+// serialized again on a hit. See docs/operations.md, "Answers kept until a refresh".
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { cacheLife, cacheTag } from 'next/cache';
@@ -23,7 +25,7 @@ import {
   computeCampaigns, computeDashboard, readAnswerBasis, readCampaigns, readDashboard,
   type Answer, type AnswerBasisRead, type CacheStatus, type CampaignsAnswer, type DashboardAnswer,
 } from './read';
-import { workspacesResponseSchema, type CampaignsResponse, type DashboardComparison, type DashboardInterval, type DashboardResponse, type WorkspacesResponse } from './response';
+import { workspacesResponseSchema, type CampaignsResponse, type DashboardComparison, type DashboardInterval, type DashboardResponse, type FreshnessRow, type WorkspacesResponse } from './response';
 import { readWorkspaces, readWorkspacesBasis, workspacesAnswer, workspacesFor, type WorkspacesAnswer } from './workspaces';
 
 
@@ -62,16 +64,31 @@ export function keptAnswerKey(kind: AnswerKind, query: AnswerQuery, basis: Answe
   };
 }
 
-/** GET /api/dashboard/aggregate and the page: kept answers for source mv, as read.ts's readDashboard otherwise. */
-export async function serveDashboard(reader: Reader, request: DashboardRequest, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
-  if (!keeps(request)) return uncached(request, await readDashboard(getStore(), reader, request, ifNoneMatch));
-  return serveKept(reader, 'aggregate', request, ifNoneMatch, keptDashboard);
+/** An answer as the routes send it: the body as JSON text. */
+export type JsonAnswer = { kind: 'data'; json: string; etag: string | null; cache?: CacheStatus } | { kind: 'not-modified'; etag: string };
+
+/** GET /api/dashboard/aggregate: kept answers for source mv, as read.ts's readDashboard otherwise. */
+export async function serveDashboardJson(reader: Reader, request: DashboardRequest, ifNoneMatch?: string | null): Promise<JsonAnswer> {
+  if (!keeps(request)) return asJson(uncached(request, await readDashboard(getStore(), reader, request, ifNoneMatch)));
+  return keptAsJson(await serveKept(reader, 'aggregate', request, ifNoneMatch, keptDashboard));
 }
 
-/** GET /api/dashboard/campaigns and the page: as serveDashboard. */
+/** GET /api/dashboard/campaigns: as serveDashboardJson. */
+export async function serveCampaignsJson(reader: Reader, request: CampaignsRequest, ifNoneMatch?: string | null): Promise<JsonAnswer> {
+  if (!keeps(request)) return asJson(uncached(request, await readCampaigns(getStore(), reader, request, ifNoneMatch)));
+  return keptAsJson(await serveKept(reader, 'campaigns', request, ifNoneMatch, keptCampaigns));
+}
+
+/** The page: the same answers as serveDashboardJson, as objects. */
+export async function serveDashboard(reader: Reader, request: DashboardRequest, ifNoneMatch?: string | null): Promise<DashboardAnswer> {
+  if (!keeps(request)) return uncached(request, await readDashboard(getStore(), reader, request, ifNoneMatch));
+  return keptAsBody<DashboardResponse>(await serveKept(reader, 'aggregate', request, ifNoneMatch, keptDashboard));
+}
+
+/** The page: as serveDashboard. */
 export async function serveCampaigns(reader: Reader, request: CampaignsRequest, ifNoneMatch?: string | null): Promise<CampaignsAnswer> {
   if (!keeps(request)) return uncached(request, await readCampaigns(getStore(), reader, request, ifNoneMatch));
-  return serveKept(reader, 'campaigns', request, ifNoneMatch, keptCampaigns);
+  return keptAsBody<CampaignsResponse>(await serveKept(reader, 'campaigns', request, ifNoneMatch, keptCampaigns));
 }
 
 /**
@@ -110,10 +127,47 @@ function withStatus<A extends Answer<unknown>>(answer: A, cache: CacheStatus): A
   return answer.kind === 'data' ? { ...answer, cache } : answer;
 }
 
-async function serveKept<Body extends { freshness: unknown }>(
+function asJson(answer: Answer<unknown>): JsonAnswer {
+  return answer.kind === 'data' ? { kind: 'data', json: JSON.stringify(answer.body), etag: answer.etag, cache: answer.cache } : answer;
+}
+
+/**
+ * A kept answer as JSON text: the body serialized with its freshness left out, cut where the freshness
+ * goes. head + the freshness rows as JSON + tail is exactly JSON.stringify of the whole body.
+ */
+export interface KeptJson { head: string; tail: string }
+
+const FRESHNESS_SLOT = '"freshness":null';
+
+/** The body as kept: serialized once, when it is computed. */
+export function keptJson(body: { freshness: unknown }): KeptJson {
+  const text = JSON.stringify({ ...body, freshness: null });
+  // Inside a JSON string every quote is escaped, so this text can only be the body's own key.
+  const at = text.indexOf(FRESHNESS_SLOT);
+  if (at < 0 || text.indexOf(FRESHNESS_SLOT, at + 1) >= 0) throw new Error('an answer without exactly one freshness slot cannot be kept');
+  return { head: text.slice(0, at + FRESHNESS_SLOT.length - 'null'.length), tail: text.slice(at + FRESHNESS_SLOT.length) };
+}
+
+/** What serveKept found: the kept text and the freshness read in this request. */
+type KeptAnswer =
+  | { kind: 'data'; kept: KeptJson; freshness: FreshnessRow[]; etag: string; cache: CacheStatus }
+  | { kind: 'not-modified'; etag: string };
+
+const bodyJson = (answer: { kept: KeptJson; freshness: FreshnessRow[] }): string => answer.kept.head + JSON.stringify(answer.freshness) + answer.kept.tail;
+
+function keptAsJson(answer: KeptAnswer): JsonAnswer {
+  return answer.kind === 'data' ? { kind: 'data', json: bodyJson(answer), etag: answer.etag, cache: answer.cache } : answer;
+}
+
+/** The page's objects: the text was made from a body validated against its schema when it was computed. */
+function keptAsBody<Body>(answer: KeptAnswer): Answer<Body> {
+  return answer.kind === 'data' ? { kind: 'data', body: JSON.parse(bodyJson(answer)) as Body, etag: answer.etag, cache: answer.cache } : answer;
+}
+
+async function serveKept(
   reader: Reader, kind: AnswerKind, request: AnswerRequest, ifNoneMatch: string | null | undefined,
-  kept: (key: KeptAnswerKey) => Promise<Kept<Body>>,
-): Promise<Answer<Body>> {
+  kept: (key: KeptAnswerKey) => Promise<Kept<KeptJson>>,
+): Promise<KeptAnswer> {
   // Access first: a refusal (404, 403) is thrown here, before any kept answer is looked at.
   const basis = await readAnswerBasis(getStore(), reader, request.workspace_id, request.source);
   const query = resolveQuery(request, basis.today);
@@ -122,7 +176,7 @@ async function serveKept<Body extends { freshness: unknown }>(
   if (etagMatches(ifNoneMatch, etag)) return { kind: 'not-modified', etag };
   const found = await kept(key);
   // Freshness moves with every refresh and write while the figures do not: it is read now, not kept.
-  return { kind: 'data', body: { ...unwrap(found), freshness: basis.freshness ?? [] }, etag, cache: statusOf(found) };
+  return { kind: 'data', kept: unwrap(found), freshness: basis.freshness ?? [], etag, cache: statusOf(found) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,27 +185,32 @@ async function serveKept<Body extends { freshness: unknown }>(
 // caller an anonymous error, and a 503 must stay a 503) and are not kept.
 // ---------------------------------------------------------------------------------------------
 
-async function keptDashboard(key: KeptAnswerKey): Promise<Kept<DashboardResponse>> {
+async function keptDashboard(key: KeptAnswerKey): Promise<Kept<KeptJson>> {
   'use cache: remote';
-  return keep(key.workspace_id, () => computeDashboard(getStore(), queryOf(key)), (body) => sameDay(body, key));
+  return keep(key.workspace_id, async () => keptAnswer(await computeDashboard(getStore(), queryOf(key)), key));
 }
 
-async function keptCampaigns(key: KeptAnswerKey): Promise<Kept<CampaignsResponse>> {
+async function keptCampaigns(key: KeptAnswerKey): Promise<Kept<KeptJson>> {
   'use cache: remote';
-  return keep(key.workspace_id, () => computeCampaigns(getStore(), queryOf(key)), (body) => sameDay(body, key));
+  return keep(key.workspace_id, async () => keptAnswer(await computeCampaigns(getStore(), queryOf(key)), key));
 }
 
 /** The list of every workspace with data; `version` (dashboard_workspaces_version) is only its key. */
 async function keptWorkspaceList(version: number): Promise<Kept<WorkspacesResponse>> {
   'use cache: remote';
   void version;
-  return keep(null, async () => workspacesResponseSchema.parse(await getStore().callValue('dashboard_workspaces')), () => true);
+  return keep(null, async () => ({ value: workspacesResponseSchema.parse(await getStore().callValue('dashboard_workspaces')), keepable: true }));
 }
 
 const queryOf = (key: KeptAnswerKey) => ({
   workspace_id: key.workspace_id, from: key.from, to: key.to, campaign: key.campaign, source: 'mv' as const, range: null,
   interval: key.interval ?? 'day', compare: key.compare,
 });
+
+/** A computed answer as kept: its JSON text, kept only when it agrees with the key's today. */
+function keptAnswer(body: { partial_day: string | null; freshness: unknown }, key: KeptAnswerKey): { value: KeptJson; keepable: boolean } {
+  return { value: keptJson(body), keepable: sameDay(body, key) };
+}
 
 /**
  * The answer agrees with the key's today: the database's clock passed the zone's midnight between the
@@ -171,13 +230,13 @@ type CarriedFailure =
   | { kind: 'zod'; message: string; issues: Array<{ path: Array<string | number>; message: string }> }
   | { kind: 'other'; message: string };
 
-async function keep<Body>(workspace: string | null, compute: () => Promise<Body>, keepable: (body: Body) => boolean): Promise<Kept<Body>> {
+async function keep<Body>(workspace: string | null, compute: () => Promise<{ value: Body; keepable: boolean }>): Promise<Kept<Body>> {
   cacheTag(KEPT_ANSWERS_TAG, ...(workspace === null ? [] : [`${KEPT_ANSWERS_TAG}:${workspace}`]));
   cacheLife(KEEP);
   const token = computedHere();
   try {
-    const body = await compute();
-    if (!keepable(body)) cacheLife(DO_NOT_KEEP);
+    const { value: body, keepable } = await compute();
+    if (!keepable) cacheLife(DO_NOT_KEEP);
     return { token, ok: true, body };
   } catch (error) {
     cacheLife(DO_NOT_KEEP);

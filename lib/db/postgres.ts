@@ -11,44 +11,59 @@ export interface PostgresStoreOptions {
 }
 
 export function createPostgresStore(options: PostgresStoreOptions): DatabaseStore & { close: () => Promise<void>; pool: pg.Pool } {
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
-    application_name: 'campaign-dashboard',
-    // Sent with the connection's start-up packet (no round trip): the limit of the dashboard's reads,
-    // so the hot path needs no per-call hoisting below.
-    statement_timeout: SESSION_STATEMENT_TIMEOUT_MS,
-  });
-  // An idle client that loses its server must not crash the process; the next call reports it.
-  pool.on('error', () => {});
+  // One pool per statement_timeout, each limit sent with its connections' start-up packet (no round
+  // trip): the dashboard reads' 10 s here, a function that declares another limit (the answer's basis
+  // 2 s, the workspace list 5 s, the refresh 15 min) gets a pool of its own, opened on first use. Its
+  // call is then one round trip instead of four (begin, set_config, the call, commit), the same limit.
+  const pools = new Map<number, pg.Pool>();
+  function poolFor(timeoutMs: number): pg.Pool {
+    let pool = pools.get(timeoutMs);
+    if (!pool) {
+      pool = new pg.Pool({
+        connectionString: options.connectionString,
+        max: options.max ?? 10,
+        connectionTimeoutMillis: 5_000,
+        idleTimeoutMillis: 30_000,
+        application_name: 'campaign-dashboard',
+        statement_timeout: timeoutMs,
+      });
+      // An idle client that loses its server must not crash the process; the next call reports it.
+      pool.on('error', () => {});
+      pools.set(timeoutMs, pool);
+    }
+    return pool;
+  }
+  const pool = poolFor(SESSION_STATEMENT_TIMEOUT_MS);
 
-  // Like PostgREST's db-hoisted-tx-settings: a function's own `SET statement_timeout` cannot lift
-  // a timeout already running for the calling statement, so it is applied to the transaction first.
-  const hoisted = new Map<string, Array<[string, string]>>();
-  async function hoistedSettings(name: string): Promise<Array<[string, string]>> {
-    const known = hoisted.get(name);
+  // Like PostgREST's db-hoisted-tx-settings: a function's own `SET statement_timeout` cannot lift or
+  // lower a timeout already running for the calling statement, so the call runs under it from the
+  // start: on the pool of that limit, or (a value we cannot read as a duration) in a transaction
+  // that sets it first.
+  const limits = new Map<string, Limit>();
+  async function limitOf(name: string): Promise<Limit> {
+    const known = limits.get(name);
     if (known) return known;
     const result = await pool.query<{ setting: string }>(
       `select unnest(p.proconfig) as setting from pg_catalog.pg_proc p
        where p.pronamespace = 'public'::regnamespace and p.proname = $1`, [name]);
-    // Only settings that differ from the session's need the extra round trips.
-    const settings = result.rows
+    const declared = result.rows
       .map((row) => row.setting.split('=') as [string, string])
-      .filter(([key, value]) => HOISTED_SETTINGS.includes(key) && durationMs(value) !== SESSION_STATEMENT_TIMEOUT_MS);
-    hoisted.set(name, settings);
-    return settings;
+      .find(([key]) => key === 'statement_timeout')?.[1];
+    const ms = declared === undefined ? SESSION_STATEMENT_TIMEOUT_MS : durationMs(declared);
+    const limit: Limit = Number.isFinite(ms) ? { poolMs: ms } : { poolMs: SESSION_STATEMENT_TIMEOUT_MS, hoist: declared };
+    limits.set(name, limit);
+    return limit;
   }
 
   async function run(name: string, sql: string, values: unknown[]) {
     try {
-      const settings = await hoistedSettings(name);
-      if (settings.length === 0) return await pool.query(sql, values);
-      const client = await pool.connect();
+      const limit = await limitOf(name);
+      const chosen = poolFor(limit.poolMs);
+      if (limit.hoist === undefined) return await chosen.query(sql, values);
+      const client = await chosen.connect();
       try {
         await client.query('begin');
-        for (const [key, value] of settings) await client.query('select set_config($1, $2, true)', [key, value]);
+        await client.query('select set_config($1, $2, true)', ['statement_timeout', limit.hoist]);
         const result = await client.query(sql, values);
         await client.query('commit');
         return result;
@@ -76,11 +91,15 @@ export function createPostgresStore(options: PostgresStoreOptions): DatabaseStor
       const result = await run(name, `select * from public.${text}`, values);
       return result.rows;
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([...pools.values()].map((p) => p.end()));
+    },
   };
 }
 
-const HOISTED_SETTINGS = ['statement_timeout'];
+/** Where a function's call runs: the pool of its statement_timeout, and the raw setting when it must be set in the transaction. */
+interface Limit { poolMs: number; hoist?: string }
+
 /** Every call's limit unless its function sets another (the refresh sets minutes). */
 export const SESSION_STATEMENT_TIMEOUT_MS = 10_000;
 

@@ -2,8 +2,10 @@
 // 503 with a short message (the cause goes to the server log as one JSON line), never a stack trace.
 import { NextResponse } from 'next/server';
 import { explainFailure } from '../db/schema-check';
+import { env, isDevelopmentServer, siteOrigin } from '../env';
 import { errorBodySchema } from './errors';
 import { classifyFailure, logFailure } from './failure';
+import { withSecurityHeaders } from './security-headers';
 
 /**
  * Maps any thrown value to a response (the classes are lib/http/failure.ts's). The body is parsed
@@ -29,19 +31,40 @@ export function handle<Args extends unknown[]>(route: string, handler: (...args:
   };
 }
 
+/**
+ * handle() for the dashboard's answers (aggregate, campaigns, workspaces). Asked with a bearer token
+ * and no cookie they do not pass through proxy.ts (its matcher: there is no session to refresh, and
+ * the proxy's own cost is a large share of a kept answer's), so every response gets the security
+ * headers the proxy would have set here; with a cookie the proxy runs as well.
+ */
+export function handleAnswer<Args extends unknown[]>(route: string, handler: (...args: Args) => Promise<Response>) {
+  const handled = handle(route, handler);
+  return async (...args: Args): Promise<Response> => {
+    const response = await handled(...args);
+    const development = isDevelopmentServer();
+    return withSecurityHeaders(response, { development, https: siteOrigin(env()).startsWith('https:') });
+  };
+}
+
 /** Caching of the dashboard's answers: the browser may keep them, and must ask again (ETag) before reuse. */
 export const DASHBOARD_CACHE_CONTROL = 'private, max-age=0, must-revalidate';
 
 /** How the server found an answer (lib/dashboard/answer-cache.ts): hit, miss, off or bypass. */
 export const ANSWER_CACHE_HEADER = 'x-dashboard-cache';
 
-/** A dashboard answer as a response: 200 with its ETag (none for raw answers), or 304 without a body. */
-export function answerResponse(answer: { kind: 'data'; body: unknown; etag: string | null; cache?: string } | { kind: 'not-modified'; etag: string }): NextResponse {
+/**
+ * A dashboard answer as a response: 200 with its ETag (none for raw answers), or 304 without a body.
+ * The body is an object, or JSON text already (a kept answer, sent as it was kept).
+ */
+export function answerResponse(
+  answer: ({ kind: 'data'; etag: string | null; cache?: string } & ({ body: unknown } | { json: string })) | { kind: 'not-modified'; etag: string },
+): NextResponse {
   if (answer.kind === 'not-modified') {
     return new NextResponse(null, { status: 304, headers: { ETag: answer.etag, 'Cache-Control': DASHBOARD_CACHE_CONTROL } });
   }
   const headers: Record<string, string> = { 'Cache-Control': DASHBOARD_CACHE_CONTROL };
   if (answer.etag) headers.ETag = answer.etag;
   if (answer.cache) headers[ANSWER_CACHE_HEADER] = answer.cache;
+  if ('json' in answer) return new NextResponse(answer.json, { headers: { ...headers, 'Content-Type': 'application/json' } });
   return NextResponse.json(answer.body, { headers });
 }

@@ -37,6 +37,13 @@ export function contentSecurityPolicy(nonce: string, options: PolicyOptions): st
   return directives.join('; ');
 }
 
+/** The security headers, a policy with a nonce of its own included, on a response the proxy did not see. */
+export function withSecurityHeaders<R extends Response>(response: R, options: PolicyOptions): R {
+  const policy = contentSecurityPolicy(newNonce(), options);
+  for (const [name, value] of Object.entries(securityHeaders(policy, options))) response.headers.set(name, value);
+  return response;
+}
+
 /** Every header the proxy sets on a response, the policy included. */
 export function securityHeaders(policy: string, options: Pick<PolicyOptions, 'development'>): Record<string, string> {
   return {

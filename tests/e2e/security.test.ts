@@ -3,11 +3,12 @@
 // dashboard and the login page load, hydrate and draw), the login page's `next` that must not lead
 // elsewhere, the throttle's message, and the session cookie's flags. Supabase Auth (GoTrue) is faked
 // at its HTTP edge (tests/support/fake-supabase-auth.ts).
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from '../../scripts/lib/browser';
 import { signIn } from '../support/e2e-auth';
+import { mintEs256 } from '../support/fake-supabase-auth';
 
 const base = inject('baseUrl');
 let browser: Browser;
@@ -78,21 +79,37 @@ function cspConsole(page: Page): string[] {
   return lines;
 }
 
+function expectSecurityHeaders(response: Response): void {
+  const csp = response.headers.get('content-security-policy') ?? '';
+  expect(csp).toMatch(/frame-ancestors 'none'/);
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
+  expect(csp).toMatch(/object-src 'none'/);
+  expect(csp).toMatch(/base-uri 'none'/);
+  expect(csp).toMatch(/form-action 'self'/);
+  expect(csp).not.toMatch(/'unsafe-eval'/);
+  expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d{8}/);
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(response.headers.get('referrer-policy')).toBe('same-origin');
+  expect(response.headers.get('x-frame-options')).toBe('DENY');
+}
+
 describe('security headers (next start)', () => {
   it.each(['/', '/login', '/api/dashboard/workspaces'])('%s carries HSTS, nosniff, a Referrer-Policy and a CSP that forbids framing', async (path) => {
-    const response = await fetch(`${base}${path}`, { redirect: 'manual' });
-    const csp = response.headers.get('content-security-policy') ?? '';
-    expect(csp).toMatch(/frame-ancestors 'none'/);
-    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
-    expect(csp).toMatch(/object-src 'none'/);
-    expect(csp).toMatch(/base-uri 'none'/);
-    expect(csp).toMatch(/form-action 'self'/);
-    expect(csp).not.toMatch(/'unsafe-eval'/);
-    expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d{8}/);
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('referrer-policy')).toBe('same-origin');
-    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expectSecurityHeaders(await fetch(`${base}${path}`, { redirect: 'manual' }));
   });
+
+  it.each(['/api/dashboard/workspaces', '/api/dashboard/aggregate?workspace_id=nowhere', '/api/dashboard/campaigns?workspace_id=nowhere'])(
+    '%s asked with a bearer token and no cookie (the proxy does not run) carries the same headers, a fresh nonce each time', async (path) => {
+      const user = { id: randomUUID(), email: `headers-${randomUUID().slice(0, 8)}@example.com` };
+      const { token } = await mintEs256(inject('signingJwk'), user, { issuer: `${inject('supabaseUrl')}/auth/v1` });
+      const ask = () => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      const [first, second] = [await ask(), await ask()];
+      expect([first.status, second.status]).toEqual(path.includes('nowhere') ? [404, 404] : [200, 200]);
+      expectSecurityHeaders(first);
+      expectSecurityHeaders(second);
+      const nonce = (response: Response) => /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')?.[1];
+      expect(nonce(first)).not.toBe(nonce(second));
+    });
 
   it('uses a fresh nonce on every response', async () => {
     const nonce = async () => /'nonce-([^']+)'/.exec((await fetch(`${base}/login`)).headers.get('content-security-policy') ?? '')?.[1];

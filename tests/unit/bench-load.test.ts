@@ -21,18 +21,24 @@ describe('npm run bench -- --load', () => {
     }
   });
 
-  it('reports both sides with the cache\'s hit rate and the ratio of requests per second', () => {
+  it('reports both sides with the cache\'s hit rate, the ratio of requests per second and one client\'s medians', () => {
     const side = (cache: 'on' | 'off', rps: number, hits: number) => ({
       cache, requests: 100, requests_per_second: rps, p50_ms: 10, p99_ms: 50, hit_rate: hits, cache_headers: {}, errors: 0,
     });
     const result: LoadResult = {
       events: 100_000, clients: 16, seconds: 15, target, mix: { repeat_share: 0.8, repeated: '/q', others: 29 },
       sides: [side('on', 300, 0.95), side('off', 100, 0)],
+      one_client: { path: '/q', sides: [
+        { cache: 'on', requests: 500, p50_ms: 4.2, p95_ms: 6.1, cache_headers: { hit: 500 } },
+        { cache: 'off', requests: 500, p50_ms: 21.5, p95_ms: 30.2, cache_headers: { off: 500 } },
+      ] },
     };
     const report = loadReport(result);
     expect(report).toContain('100,000 events');
     expect(report).toMatch(/on\s+300\s+10\s+50\s+95 %/);
     expect(report).toMatch(/off\s+100\s+10\s+50\s+0 %/);
     expect(report).toContain('3x requests/s');
+    expect(report).toMatch(/on\s+4\.2\s+6\.1\s+500\s+hit 500/);
+    expect(report).toMatch(/off\s+21\.5\s+30\.2\s+500\s+off 500/);
   });
 });
