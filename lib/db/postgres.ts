@@ -21,7 +21,9 @@ export function createPostgresStore(options: PostgresStoreOptions): DatabaseStor
     if (!pool) {
       pool = new pg.Pool({
         connectionString: options.connectionString,
-        max: options.max ?? 10,
+        // The reads' pool holds most connections; a pool of another limit only serves short or rare
+        // calls (the basis: about a millisecond each), so a process opens at most 10 + 3 per limit used.
+        max: timeoutMs === SESSION_STATEMENT_TIMEOUT_MS ? (options.max ?? 10) : Math.min(options.max ?? 10, 3),
         connectionTimeoutMillis: 5_000,
         idleTimeoutMillis: 30_000,
         application_name: 'campaign-dashboard',
