@@ -3,7 +3,6 @@
 import { NextResponse } from 'next/server';
 import { explainFailure } from '../db/schema-check';
 import { env, isDevelopmentServer, siteOrigin } from '../env';
-import { acceptsContentCoding } from './accept-encoding';
 import { errorBodySchema } from './errors';
 import { classifyFailure, logFailure } from './failure';
 import { withSecurityHeaders } from './security-headers';
@@ -54,24 +53,17 @@ export const DASHBOARD_CACHE_CONTROL = 'private, max-age=0, must-revalidate';
 export const ANSWER_CACHE_HEADER = 'x-dashboard-cache';
 
 /**
- * A dashboard answer as a response to `request`: 200 with its ETag (none for raw answers), or 304
- * without a body. The body is an object, or JSON text already (a kept answer, sent as it was kept).
- *
- * The answer may leave compressed when the request takes a content coding (Next.js gzips or deflates
- * it under `next start`, Vercel's edge compresses it there), as it is otherwise: two representations
- * of one answer. A strong tag names one representation's bytes (RFC 9110 §8.8.1), so the tag is weak
- * (W/) whenever the answer may be compressed, as nginx does when it gzips; the 304 carries the tag the
- * 200 would have. If-None-Match compares weakly (etag.ts's etagMatches): either tag gets its 304.
+ * A dashboard answer as a response: 200 with its ETag (none for raw answers), or 304 without a body.
+ * The body is an object, or JSON text already (a kept answer, sent as it was kept).
  */
 export function answerResponse(
   answer: ({ kind: 'data'; etag: string | null; cache?: string } & ({ body: unknown } | { json: string })) | { kind: 'not-modified'; etag: string },
-  request: Request,
 ): NextResponse {
-  const compressible = acceptsContentCoding(request.headers.get('accept-encoding'));
-  const tag = (etag: string) => (compressible ? `W/${etag}` : etag);
-  const headers: Record<string, string> = { 'Cache-Control': DASHBOARD_CACHE_CONTROL, Vary: 'Accept-Encoding' };
-  if (answer.kind === 'not-modified') return new NextResponse(null, { status: 304, headers: { ...headers, ETag: tag(answer.etag) } });
-  if (answer.etag) headers.ETag = tag(answer.etag);
+  if (answer.kind === 'not-modified') {
+    return new NextResponse(null, { status: 304, headers: { ETag: answer.etag, 'Cache-Control': DASHBOARD_CACHE_CONTROL } });
+  }
+  const headers: Record<string, string> = { 'Cache-Control': DASHBOARD_CACHE_CONTROL };
+  if (answer.etag) headers.ETag = answer.etag;
   if (answer.cache) headers[ANSWER_CACHE_HEADER] = answer.cache;
   if ('json' in answer) return new NextResponse(answer.json, { headers: { ...headers, 'Content-Type': 'application/json' } });
   return NextResponse.json(answer.body, { headers });

@@ -85,8 +85,7 @@ function operation(route: ApiRoute): JsonSchema {
 const header = (description: string, schema: z.ZodType) => ({ description, schema: inline(schema, 'output') });
 
 const HEADERS: Record<ResponseHeader, JsonSchema> = {
-  'ETag': header('The answer\'s entity tag: send it back in If-None-Match to get a 304 while the answer is unchanged. '
-    + 'Weak (W/"…") when the request\'s Accept-Encoding takes a content coding (the answer may leave compressed).', z.string()),
+  'ETag': header('The answer\'s entity tag: send it back in If-None-Match to get a 304 while the answer is unchanged.', z.string()),
   'Cache-Control': header('private, max-age=0, must-revalidate for dashboard answers (revalidate with the ETag); no-store for alerts, refreshes and errors that must not be kept; '
     + 'public, no-cache for this document.', z.string()),
   'Retry-After': header('Seconds to wait before asking again.', z.string().regex(/^\d+$/)),

@@ -12,5 +12,5 @@ export const dynamic = 'force-dynamic';
 export const GET = handleAnswer('GET /api/dashboard/aggregate', async (request: Request) => {
   const reader = await readerOf(request);
   const query = parseDashboardRequest(new URL(request.url).searchParams, { defaultSource: env().DASHBOARD_SOURCE });
-  return answerResponse(await serveDashboardJson(reader, query, request.headers.get('if-none-match')), request);
+  return answerResponse(await serveDashboardJson(reader, query, request.headers.get('if-none-match')));
 });

@@ -11,5 +11,5 @@ export const dynamic = 'force-dynamic';
 export const GET = handleAnswer('GET /api/dashboard/campaigns', async (request: Request) => {
   const reader = await readerOf(request);
   const query = parseCampaignsRequest(new URL(request.url).searchParams, { defaultSource: env().DASHBOARD_SOURCE });
-  return answerResponse(await serveCampaignsJson(reader, query, request.headers.get('if-none-match')), request);
+  return answerResponse(await serveCampaignsJson(reader, query, request.headers.get('if-none-match')));
 });

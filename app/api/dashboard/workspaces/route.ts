@@ -10,5 +10,5 @@ export const GET = handleAnswer('GET /api/dashboard/workspaces', async (request:
   const reader = await readerOf(request);
   const unknown = [...new Set(new URL(request.url).searchParams.keys())];
   if (unknown.length > 0) throw badRequest(unknown.map((parameter) => ({ parameter, message: 'this endpoint takes no parameters' })));
-  return answerResponse(await serveWorkspaces(reader, request.headers.get('if-none-match')), request);
+  return answerResponse(await serveWorkspaces(reader, request.headers.get('if-none-match')));
 });
