@@ -171,7 +171,7 @@ describe('the answers cache over HTTP (next start)', () => {
     expect(none.body).toEqual({ workspaces: [] });
   });
 
-  it('sends an answer gzipped once when asked, the same JSON as sent as it is; the 304 of its weak tag has no body', async () => {
+  it('sends an answer gzipped once when asked, the same JSON as sent as it is; the 304 of its tag has no body', async () => {
     const url = `${base}${pageQuery(first)}`;
     const asked = { ...both.headers, 'accept-encoding': 'gzip, deflate, br' };
     const plain = await rawRequest(url, { ...both.headers, 'accept-encoding': 'identity' });
@@ -188,7 +188,8 @@ describe('the answers cache over HTTP (next start)', () => {
       return { ...body, freshness: body.freshness.map((row) => ({ ...row, age_seconds: null })) };
     };
     expect(sameAnswer(decodedOnce(zipped))).toEqual(sameAnswer(plain.body.toString('utf8')));
-    expect(zipped.headers.etag).toBe(`W/${String(plain.headers.etag)}`);
+    // One answer, one tag, whichever encoding carries it (Next.js's own pages do the same).
+    expect(zipped.headers.etag).toBe(plain.headers.etag);
     const revalidated = await rawRequest(url, { ...asked, 'if-none-match': String(zipped.headers.etag) });
     expect([revalidated.status, revalidated.headers.etag, revalidated.headers['content-encoding'], revalidated.body.length])
       .toEqual([304, zipped.headers.etag, undefined, 0]);
