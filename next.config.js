@@ -3,12 +3,11 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Responses leave `next start` uncompressed: Vercel compresses them at its edge whatever this says,
-  // and a self-hosted server belongs behind a reverse proxy that does (nginx `gzip on`, Caddy `encode`).
-  // In the app's own process gzip was the largest single cost of a kept answer (a fresh zlib stream
-  // and its thread-pool hops for every ~10 kB JSON answer: about a fifth of the server's time under
-  // load; docs/benchmarks.md).
-  compress: false,
+  // `next start` gzips pages, scripts and answers itself (Next.js's default, stated here because an
+  // earlier build turned it off): a self-hosted server needs no compressing proxy. The answers' routes
+  // cannot send gzip of their own: Next.js drops a route handler's Content-Encoding and Content-Length
+  // (next/dist/server/send-response.js in 16.4) and would gzip its bytes a second time.
+  compress: true,
   // The `use cache` directive alone: it keeps the dashboard's answers until a refresh changes them
   // (lib/dashboard/answer-cache.ts). Not the top-level `cacheComponents`, which Next.js 16 prefers
   // (it warns that this flag is deprecated): that would also change how every page and route renders

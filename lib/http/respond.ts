@@ -59,10 +59,10 @@ export const ANSWER_CACHE_HEADER = 'x-dashboard-cache';
 export function answerResponse(
   answer: ({ kind: 'data'; etag: string | null; cache?: string } & ({ body: unknown } | { json: string })) | { kind: 'not-modified'; etag: string },
 ): NextResponse {
-  if (answer.kind === 'not-modified') {
-    return new NextResponse(null, { status: 304, headers: { ETag: answer.etag, 'Cache-Control': DASHBOARD_CACHE_CONTROL } });
-  }
-  const headers: Record<string, string> = { 'Cache-Control': DASHBOARD_CACHE_CONTROL };
+  // Vary: the answer leaves gzipped or as it is, as the request's Accept-Encoding asks (Next.js
+  // compresses it under `next start`, the edge on Vercel): a shared cache must keep the two apart.
+  const headers: Record<string, string> = { 'Cache-Control': DASHBOARD_CACHE_CONTROL, Vary: 'Accept-Encoding' };
+  if (answer.kind === 'not-modified') return new NextResponse(null, { status: 304, headers: { ...headers, ETag: answer.etag } });
   if (answer.etag) headers.ETag = answer.etag;
   if (answer.cache) headers[ANSWER_CACHE_HEADER] = answer.cache;
   if ('json' in answer) return new NextResponse(answer.json, { headers: { ...headers, 'Content-Type': 'application/json' } });

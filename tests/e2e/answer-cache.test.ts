@@ -1,8 +1,11 @@
 // The answers cache over HTTP against `next start`, where Next.js's `use cache` keeps the answers
 // (in-process, the same code computes every answer): repeated questions are answered from the cache,
 // a refresh from anywhere changes the answer, and a kept answer never reaches anyone it is not for.
-// Each response says how it was found in x-dashboard-cache (hit, miss, off, bypass).
+// Each response says how it was found in x-dashboard-cache (hit, miss, off, bypass). Answers, pages
+// and scripts leave compressed when asked, once (Next.js's compression; next.config.js).
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { addDays } from '../../lib/dashboard/days';
@@ -27,6 +30,26 @@ interface Got { status: number; cache: string | null; body: Record<string, unkno
 async function get(path: string, headers: Record<string, string>): Promise<Got> {
   const response = await fetch(`${base}${path}`, { headers });
   return { status: response.status, cache: response.headers.get('x-dashboard-cache'), body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A request as it comes off the wire: the body's bytes as sent (fetch would decode them). */
+function rawRequest(url: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http.request(url, { method, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('error', reject);
+    }).on('error', reject).end();
+  });
+}
+
+/** The decoded body of a response sent gzip or br: one decoding, as a browser does. */
+function decodedOnce(response: { headers: http.IncomingHttpHeaders; body: Buffer }): string {
+  const coding = response.headers['content-encoding'];
+  if (coding === 'gzip') return gunzipSync(response.body).toString('utf8');
+  if (coding === 'br') return brotliDecompressSync(response.body).toString('utf8');
+  throw new Error(`not compressed: content-encoding ${String(coding)}`);
 }
 
 /** The page's default question: the last 30 days with the previous 30 beside them. */
@@ -148,6 +171,32 @@ describe('the answers cache over HTTP (next start)', () => {
     expect(none.body).toEqual({ workspaces: [] });
   });
 
+  it('sends an answer gzipped once when asked, the same JSON as sent as it is; the 304 of its tag has no body', async () => {
+    const url = `${base}${pageQuery(first)}`;
+    const asked = { ...both.headers, 'accept-encoding': 'gzip, deflate, br' };
+    const plain = await rawRequest(url, { ...both.headers, 'accept-encoding': 'identity' });
+    expect([plain.status, plain.headers['content-encoding']]).toEqual([200, undefined]);
+    expect(plain.body.length).toBeGreaterThan(1024);
+    const zipped = await rawRequest(url, asked);
+    expect([zipped.status, zipped.headers['content-encoding'], zipped.headers['content-type']]).toEqual([200, 'gzip', 'application/json']);
+    expect(zipped.headers.vary).toMatch(/\baccept-encoding\b/i);
+    expect(zipped.body.length).toBeLessThan(plain.body.length / 2);
+    // Decoded once it is the answer's JSON (gzip of gzip would still be binary here). Freshness ages
+    // are read with each request.
+    const sameAnswer = (json: string) => {
+      const body = JSON.parse(json) as { freshness: Array<{ age_seconds: number | null }> };
+      return { ...body, freshness: body.freshness.map((row) => ({ ...row, age_seconds: null })) };
+    };
+    expect(sameAnswer(decodedOnce(zipped))).toEqual(sameAnswer(plain.body.toString('utf8')));
+    // One answer, one tag, whichever encoding carries it (Next.js's own pages do the same).
+    expect(zipped.headers.etag).toBe(plain.headers.etag);
+    const revalidated = await rawRequest(url, { ...asked, 'if-none-match': String(zipped.headers.etag) });
+    expect([revalidated.status, revalidated.headers.etag, revalidated.headers['content-encoding'], revalidated.body.length])
+      .toEqual([304, zipped.headers.etag, undefined, 0]);
+    const head = await rawRequest(url, asked, 'HEAD');
+    expect([head.status, head.headers.etag, head.body.length]).toEqual([200, zipped.headers.etag, 0]);
+  });
+
   it('never keeps live or raw answers', async () => {
     const admin = await newUser();
     await addMember(db, first, admin.id, 'admin');
@@ -157,6 +206,21 @@ describe('the answers cache over HTTP (next start)', () => {
         expect({ source, status: got.status, cache: got.cache }).toEqual({ source, status: 200, cache: 'bypass' });
       }
     }
+  });
+});
+
+describe('pages and scripts over HTTP (next start)', () => {
+  it('leave compressed by Next.js when the browser takes gzip or br', async () => {
+    const accepts = { 'accept-encoding': 'gzip, deflate, br' };
+    const page = await rawRequest(`${base}/login`, accepts);
+    expect(page.status).toBe(200);
+    const html = decodedOnce(page);
+    expect(html).toMatch(/^<!DOCTYPE html>/i);
+    const script = html.match(/\/_next\/static\/[^"']+\.js/)?.[0];
+    expect(script).toBeDefined();
+    const asset = await rawRequest(`${base}${script}`, accepts);
+    expect(asset.status).toBe(200);
+    expect(decodedOnce(asset).length).toBeGreaterThan(asset.body.length);
   });
 });
 

@@ -143,6 +143,16 @@ describe('GET /api/dashboard/aggregate', () => {
     expect(afterRefresh.headers.get('etag')).not.toBe(etag);
   });
 
+  it('names Accept-Encoding in Vary, on the 200 and the 304: the answer may leave compressed or as it is', async () => {
+    const target = url({ workspace_id: ws, from: '2025-03-01', to: '2025-03-03' });
+    const answered = await callRoute(aggregate, target, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(answered.headers.get('vary')).toBe('Accept-Encoding');
+    const etag = answered.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"a-[\w-]{27}"$/);
+    const revalidated = await aggregate(new Request(new URL(target, 'http://localhost'), { headers: { 'If-None-Match': etag } }));
+    expect([revalidated.status, revalidated.headers.get('vary'), revalidated.headers.get('etag')]).toEqual([304, 'Accept-Encoding', etag]);
+  });
+
   const badInputs: Array<[string, Record<string, string> | string, string]> = [
     ['a missing workspace_id', { from: '2025-01-01', to: '2025-01-02' }, 'workspace_id'],
     ['an empty workspace_id', { workspace_id: '' }, 'workspace_id'],
