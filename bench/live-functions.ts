@@ -1,4 +1,4 @@
-// npx tsx scripts/bench-live-functions.ts --before <migration> [--after <migration>] [--runs N]
+// npx tsx bench/live-functions.ts --before <migration> [--after <migration>] [--runs N]
 //
 // Live answers (source=live) at whatever size DATABASE_URL's database has, with the live functions
 // (dashboard_figures_live, dashboard_campaign_figures_live) as one migration defines them against
@@ -11,9 +11,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { MIGRATIONS_DIR, PROJECT_ROOT } from './lib/migrate';
-import { insertRecent } from './lib/bench/incremental';
-import { round, summarize, timeIt } from './lib/bench/stats';
+import { MIGRATIONS_DIR, PROJECT_ROOT } from '../scripts/lib/migrate';
+import { insertRecent } from '../scripts/lib/bench/incremental';
+import { round, summarize, timeIt } from '../scripts/lib/bench/stats';
 
 const FUNCTIONS = ['dashboard_figures_live', 'dashboard_campaign_figures_live'];
 const SHAPES = [
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     }
     await client.query(sides.after);
     const file = path.join(PROJECT_ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-live-functions-${values.before}-${events}.json`);
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), command: `npx tsx scripts/bench-live-functions.ts ${process.argv.slice(2).join(' ')}`,
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), command: `npx tsx bench/live-functions.ts ${process.argv.slice(2).join(' ')}`,
       events, workspace: target.workspace_id, runs, before: values.before, after: values.after ?? newest, results }, null, 2)}\n`);
     console.log(`results: ${path.relative(PROJECT_ROOT, file)}`);
   } finally {
