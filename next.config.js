@@ -3,11 +3,13 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // `next start` gzips pages, scripts and answers itself (Next.js's default, stated here because an
-  // earlier build turned it off): a self-hosted server needs no compressing proxy. The answers' routes
-  // cannot send gzip of their own: Next.js drops a route handler's Content-Encoding and Content-Length
-  // (next/dist/server/send-response.js in 16.4) and would gzip its bytes a second time.
-  compress: true,
+  // `next start` gzips pages, scripts and answers itself (Next.js's default). DASHBOARD_COMPRESS=off
+  // leaves that to a proxy in front that compresses (nginx, Caddy): gzip in the app's process is
+  // about a fifth of a kept answer's time under load (docs/benchmarks.md). On Vercel the edge
+  // compresses whatever this says. The answers' routes cannot send gzip of their own: Next.js drops
+  // a route handler's Content-Encoding and Content-Length (next/dist/server/send-response.js in 16.4)
+  // and would gzip its bytes a second time.
+  compress: compressSetting(process.env.DASHBOARD_COMPRESS),
   // The `use cache` directive alone: it keeps the dashboard's answers until a refresh changes them
   // (lib/dashboard/answer-cache.ts). Not the top-level `cacheComponents`, which Next.js 16 prefers
   // (it warns that this flag is deprecated): that would also change how every page and route renders
@@ -18,5 +20,12 @@ const nextConfig = {
   cacheMaxMemorySize: 50 * 1024 * 1024,
   serverExternalPackages: ['pg'],
 };
+
+/** DASHBOARD_COMPRESS: unset, empty or "on" compresses; "off" does not; anything else stops the start. */
+function compressSetting(value) {
+  if (value === undefined || value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`DASHBOARD_COMPRESS must be "on" or "off" (got "${value}")`);
+}
 
 export default nextConfig;

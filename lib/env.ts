@@ -42,6 +42,9 @@ const schema = z
     // lib/dashboard/answer-cache.ts, is not consulted); for comparison (npm run bench -- --load) and
     // as a switch in an emergency.
     DASHBOARD_CACHE: z.preprocess(emptyAsUndefined, z.enum(['on', 'off'], 'DASHBOARD_CACHE must be "on" or "off"').default('on')),
+    // off: `next start` leaves responses uncompressed (read by next.config.js at start, checked here too
+    // so a wrong value is named by the same start-up check as every other variable).
+    DASHBOARD_COMPRESS: z.preprocess(emptyAsUndefined, z.enum(['on', 'off'], 'DASHBOARD_COMPRESS must be "on" or "off"').default('on')),
     // How often the views are refreshed (the cron, pg_cron or npm run dev): what the page says and how
     // often it asks again; the stale threshold follows it unless STALE_AFTER_SECONDS is set.
     REFRESH_EVERY_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number('REFRESH_EVERY_SECONDS must be a whole number of seconds')

@@ -1,5 +1,5 @@
 // lib/env.ts: the environment is validated once and every bad variable is named.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EnvError, parseEnv, siteOrigin } from '../../lib/env';
 
 const token = 'a'.repeat(64);
@@ -57,6 +57,24 @@ describe('parseEnv', () => {
     expect(parseEnv({ DATABASE_URL: 'postgres://x@h/db', DASHBOARD_CACHE: '' }).DASHBOARD_CACHE).toBe('on');
     expect(parseEnv({ DATABASE_URL: 'postgres://x@h/db', DASHBOARD_CACHE: 'off' }).DASHBOARD_CACHE).toBe('off');
     expect(errorOf({ DATABASE_URL: 'postgres://x@h/db', DASHBOARD_CACHE: 'false' }).variables).toEqual(['DASHBOARD_CACHE']);
+  });
+
+  it('compresses by default; DASHBOARD_COMPRESS=off leaves it to a proxy, anything else is refused here and by next.config.js', async () => {
+    expect(parseEnv({ DATABASE_URL: 'postgres://x@h/db' }).DASHBOARD_COMPRESS).toBe('on');
+    expect(parseEnv({ DATABASE_URL: 'postgres://x@h/db', DASHBOARD_COMPRESS: 'off' }).DASHBOARD_COMPRESS).toBe('off');
+    expect(errorOf({ DATABASE_URL: 'postgres://x@h/db', DASHBOARD_COMPRESS: 'gzip' }).variables).toEqual(['DASHBOARD_COMPRESS']);
+    // next.config.js reads the variable when the server starts (each import below is a fresh module).
+    const config = async (value: string | undefined, tag: string) => {
+      vi.stubEnv('DASHBOARD_COMPRESS', value);
+      try {
+        return ((await import(/* @vite-ignore */ `../../next.config.js?${tag}`)) as { default: { compress: boolean } }).default.compress;
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    };
+    expect(await config(undefined, 'unset')).toBe(true);
+    expect(await config('off', 'off')).toBe(false);
+    await expect(config('no', 'no')).rejects.toThrow('DASHBOARD_COMPRESS must be "on" or "off"');
   });
 
   it('rejects a DATABASE_URL that is not a postgres URL', () => {
