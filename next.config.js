@@ -4,8 +4,8 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // `next start` gzips pages, scripts and answers itself (Next.js's default). DASHBOARD_COMPRESS=off
-  // leaves that to a proxy in front that compresses (nginx, Caddy): gzip in the app's process is
-  // about a fifth of a kept answer's time under load (docs/benchmarks.md). On Vercel the edge
+  // leaves that to a proxy in front that compresses (nginx, Caddy): gzip in the app's process costs
+  // about a quarter of the kept answers served per second under load (docs/benchmarks.md). On Vercel the edge
   // compresses whatever this says. The answers' routes cannot send gzip of their own: Next.js drops
   // a route handler's Content-Encoding and Content-Length (next/dist/server/send-response.js in 16.4)
   // and would gzip its bytes a second time.

@@ -7,12 +7,13 @@
 // those functions alone, where `npm run bench -- --before` would need two databases of the full size
 // (hours at 10M events). With 0 and then 10,000 events pending (the bench's own appends). Both sides
 // must give the same answer. Leaves the --after definitions installed, and the pending rows pending.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { MIGRATIONS_DIR, PROJECT_ROOT } from '../scripts/lib/migrate';
-import { insertRecent } from '../scripts/lib/bench/incremental';
+import { MIGRATIONS_DIR, migrationFiles, migrationVersion, PROJECT_ROOT } from '../scripts/lib/migrate';
+import { insertRecent, writeOptionsFor } from '../scripts/lib/bench/incremental';
+import { pickTarget } from '../scripts/lib/bench/measure';
 import { round, summarize, timeIt } from '../scripts/lib/bench/stats';
 
 const FUNCTIONS = ['dashboard_figures_live', 'dashboard_campaign_figures_live'];
@@ -24,7 +25,7 @@ const SHAPES = [
 
 /** The definitions of the live functions in a migration (the newest one up to it that defines them). */
 function definitions(migration: string): string {
-  const files = migrationFiles().filter((f) => f.slice(0, 14) <= migration).reverse();
+  const files = migrationFiles().filter((f) => migrationVersion(f) <= migration).reverse();
   for (const file of files) {
     const sql = readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8');
     const bodies = FUNCTIONS.map((name) => {
@@ -36,7 +37,6 @@ function definitions(migration: string): string {
   throw new Error(`no migration up to ${migration} defines ${FUNCTIONS.join(' and ')}`);
 }
 
-const migrationFiles = (): string[] => readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
 
 /** The answer without what is read with each request (freshness ages). */
 const figuresOf = (answer: unknown) => JSON.stringify(answer, (key, value) => (key === 'freshness' ? undefined : value));
@@ -45,24 +45,25 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { before: { type: 'string' }, after: { type: 'string' }, runs: { type: 'string', default: '7' } } });
   if (!values.before) throw new Error('--before <migration> is required (a migration timestamp, e.g. 20260101000001)');
   if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is required: the database to measure on (it is written to)');
-  const newest = migrationFiles().at(-1)?.slice(0, 14) ?? '';
+  const newest = migrationVersion(migrationFiles().at(-1) ?? '');
   const sides = { before: definitions(values.before), after: definitions(values.after ?? newest) };
   const runs = Number(values.runs);
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
     const events = Number((await client.query('select count(*)::bigint as n from public.email_events')).rows[0].n);
-    const { rows: [target] } = await client.query('select workspace_id from public.mv_daily_stats group by 1 order by sum(sends) desc, 1 limit 1');
+    const target = await pickTarget(client);
     const { rows: [held] } = await client.query('select count(*)::int as n from public.dashboard_appends');
     if (held.n > 0) throw new Error('rows are pending: refresh first (npm run refresh)');
     const results = [];
     let pending = 0;
     for (const level of [0, 10_000]) {
-      if (level > pending) await insertRecent(client, level - pending, 5000 + level, { prefix: '', contactsPerWorkspace: Math.max(50, Math.round(events / 90)) });
+      if (level > pending) await insertRecent(client, level - pending, 5000 + level, writeOptionsFor(events));
       pending = level;
       for (const { shape, days, fn } of SHAPES) {
-        const sql = `select public.${fn}($1, current_date - $2::int, current_date, null, $3) as a`;
-        const args = (source: string) => [target.workspace_id, days - 1, source];
+        // The last `days` days to today in the workspace's zone, as the bench asks everywhere.
+        const sql = `select public.${fn}($1, $2::date - $3::int, $2::date, null, $4) as a`;
+        const args = (source: string) => [target.workspace, target.today, days - 1, source];
         const samples = { before: [] as number[], after: [] as number[], mv: [] as number[] };
         const answers: Record<string, string> = {};
         for (let i = 0; i < runs; i++) {
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     await client.query(sides.after);
     const file = path.join(PROJECT_ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-live-functions-${values.before}-${events}.json`);
     writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), command: `npx tsx bench/live-functions.ts ${process.argv.slice(2).join(' ')}`,
-      events, workspace: target.workspace_id, runs, before: values.before, after: values.after ?? newest, results }, null, 2)}\n`);
+      events, workspace: target.workspace, runs, before: values.before, after: values.after ?? newest, results }, null, 2)}\n`);
     console.log(`results: ${path.relative(PROJECT_ROOT, file)}`);
   } finally {
     await client.end();

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { applyMigrations } from '../migrate';
 import { addDays } from '../../../lib/dashboard/days';
-import { insertBackfill, insertRecent, insertThroughput, type WriteOptions, type WriteSizes } from './incremental';
+import { insertBackfill, insertRecent, insertThroughput, writeOptionsFor, type WriteSizes } from './incremental';
 import { pairedSamples, round, summarize, timeIt, type Timing } from './stats';
 import { timingSchema } from './results';
 
@@ -125,7 +125,7 @@ export async function measureBefore(o: BeforeOptions): Promise<BeforeResult> {
               group by 1 order by sum(m.sends) desc, 1 limit 1) as campaign,
              to_char((now() at time zone 'UTC')::date, 'YYYY-MM-DD') as today
       from busiest b`);
-    const writes: WriteOptions = { prefix: '', contactsPerWorkspace: Math.max(50, Math.round(seeded.events / 90)) };
+    const writes = writeOptionsFor(seeded.events);
 
     // Both sides answer alike first: the same rows cut into the same (UTC) days.
     const answer = (db: Db, days: number, source: string, campaign: string | null = null) =>

@@ -32,6 +32,11 @@ const INSERT_EVENTS = `
 
 export interface WriteOptions { prefix: string; contactsPerWorkspace: number }
 
+/** The bench's writes into a database of `events` events: contacts drawn from about a ninetieth of them per workspace. */
+export function writeOptionsFor(events: number, prefix = ''): WriteOptions {
+  return { prefix, contactsPerWorkspace: Math.max(50, Math.round(events / 90)) };
+}
+
 /** How much each case writes: the issue's sizes by default; the smoke test passes small ones. */
 export interface WriteSizes { batch: number; backfill: number; throughputBatch: number; throughputSingles: number; livePending: number[] }
 export const DEFAULT_WRITE_SIZES: WriteSizes = { batch: 10_000, backfill: 1_000, throughputBatch: 10_000, throughputSingles: 1_000, livePending: [0, 10_000, 100_000] };

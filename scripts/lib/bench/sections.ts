@@ -7,7 +7,7 @@ import { progress, type Progress } from '../progress';
 import { alertsSection } from './alerts';
 import { apiInProcess, apiOverHttp, pickTarget, refreshTimes, refreshUnderLoad, shapeQueries, specSql, API_SHAPES } from './measure';
 import type { BenchAuth } from './http-auth';
-import { DEFAULT_WRITE_SIZES, incrementalSection, insertRecent, liveSection, type WriteSizes } from './incremental';
+import { DEFAULT_WRITE_SIZES, incrementalSection, insertRecent, liveSection, writeOptionsFor, type WriteSizes } from './incremental';
 import type { PageResult } from './page-load';
 import type { SizeResult } from './report';
 import { round } from './stats';
@@ -69,7 +69,7 @@ export async function measureSize(options: SizeOptions): Promise<SizeResult> {
   }
 
   const sizes = options.writeSizes ?? DEFAULT_WRITE_SIZES;
-  const writes = { prefix: options.workspacePrefix ?? '', contactsPerWorkspace: Math.max(50, Math.round(options.seeded.events / 90)), sizes };
+  const writes = { ...writeOptionsFor(options.seeded.events, options.workspacePrefix), sizes };
   const underLoad = await refreshUnderLoad(url, target, (options.readersBeforeSeconds ?? 3) * 1000,
     () => insertRecent(client, sizes.batch, 77, writes));
 

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { OPEN_READER, readDashboard } from '../../../lib/dashboard/read';
 import { DASHBOARD_SOURCES } from '../../../lib/dashboard/response';
 import { createPostgresStore } from '../../../lib/db/postgres';
-import { DEFAULT_WRITE_SIZES, incrementalSection, liveSections, type WriteSizes } from './incremental';
+import { DEFAULT_WRITE_SIZES, incrementalSection, liveSections, writeOptionsFor, type WriteSizes } from './incremental';
 import { answerFigures, API_SHAPES, pickTarget, queryFor, refreshTimes, type Target } from './measure';
 import { ms, table } from './report';
 import type { CitusResultsFile, ClusterComparison, SideResult } from './results';
@@ -38,7 +38,7 @@ export async function measureSideBySide(o: SideBySideOptions): Promise<ClusterCo
   const loadBefore = loadAverage();
   const bar = (side: SideName, label: string, total: number) => sectionBar(`${side}: ${label}`, total, o.quiet);
   const sizes = o.writeSizes ?? DEFAULT_WRITE_SIZES;
-  const writes = { prefix: o.workspacePrefix ?? '', contactsPerWorkspace: Math.max(50, Math.round(o.seeded.events / 90)), sizes };
+  const writes = { ...writeOptionsFor(o.seeded.events, o.workspacePrefix), sizes };
 
   // The copied rows are all pending on both: the first full rebuild brings the views up to date.
   const runs = o.refreshRuns ?? (o.seeded.events > 3_000_000 ? 1 : 2);
